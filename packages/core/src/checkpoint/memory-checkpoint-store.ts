@@ -1,0 +1,36 @@
+import { InvalidArgumentError } from '../errors.js';
+import type { Checkpoint, CheckpointStore } from './checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
+
+/**
+ * Keeps encoded checkpoints in memory (tests, short browser sessions). Storing bytes rather than
+ * objects means a loaded checkpoint never aliases the saved one, as with a real store.
+ */
+export class MemoryCheckpointStore implements CheckpointStore {
+  readonly #entries = new Map<string, Uint8Array>();
+
+  async save(name: string, checkpoint: Checkpoint): Promise<void> {
+    assertCheckpointName(name);
+    this.#entries.set(name, encodeCheckpoint(checkpoint));
+  }
+
+  async load(name: string): Promise<Checkpoint | undefined> {
+    const bytes = this.#entries.get(name);
+    return bytes ? decodeCheckpoint(bytes) : undefined;
+  }
+
+  async list(): Promise<string[]> {
+    return [...this.#entries.keys()].sort();
+  }
+}
+
+/** Checkpoint names become file names: letters, digits, '.', '_' and '-' only. */
+export function assertCheckpointName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(name) || name.startsWith('.')) {
+    throw new InvalidArgumentError(
+      'name',
+      "a checkpoint name of letters, digits, '.', '_' and '-' (not starting with '.')",
+      name,
+    );
+  }
+}

@@ -1,0 +1,78 @@
+import { registerMissingGradients } from './gradients/register-missing-gradients.js';
+import { registerGanForgeLayers } from './models/register-layers.js';
+
+export type { BackendAdapter, BackendInfo } from './backend-adapter.js';
+export type {
+  Checkpoint,
+  CheckpointConfig,
+  CheckpointStore,
+  SerializedModel,
+  SerializedTensors,
+} from './checkpoint/checkpoint.js';
+export { decodeCheckpoint, encodeCheckpoint } from './checkpoint/checkpoint-codec.js';
+export { loadGenerator } from './checkpoint/load-generator.js';
+export { assertCheckpointName, MemoryCheckpointStore } from './checkpoint/memory-checkpoint-store.js';
+export { deserializeModel, serializeModel } from './checkpoint/model-serialization.js';
+export type { BatchOptions, Dataset, TrainingBatch } from './dataset.js';
+export {
+  BackendUnavailableError,
+  CheckpointError,
+  GanForgeError,
+  InvalidArgumentError,
+  NonFiniteLossError,
+  ShapeMismatchError,
+} from './errors.js';
+export type { AdversarialLoss } from './losses/adversarial-loss.js';
+export { hingeLoss } from './losses/hinge-loss.js';
+export type { CrossEntropyLossOptions } from './losses/label-smoothing.js';
+export { leastSquaresLoss } from './losses/least-squares-loss.js';
+export { type AdversarialLossName, adversarialLossNames, lossByName } from './losses/loss-by-name.js';
+export { minimaxLoss } from './losses/minimax-loss.js';
+export { nonSaturatingLoss } from './losses/non-saturating-loss.js';
+export { wassersteinLoss } from './losses/wasserstein-loss.js';
+export {
+  dcgan,
+  dcganDiscriminator,
+  dcganGenerator,
+  type DcganModels,
+  type DcganOptions,
+  type DcganSize,
+} from './models/dcgan.js';
+export { PixelShuffle, type PixelShuffleArgs, pixelShuffle } from './models/pixel-shuffle.js';
+export { registerGanForgeLayers } from './models/register-layers.js';
+export { registerMissingGradients } from './gradients/register-missing-gradients.js';
+export type { DiscriminatorRegularizer, RegularizerContext } from './regularizers/discriminator-regularizer.js';
+export { gradientPenalty } from './regularizers/gradient-penalty.js';
+export { r1Penalty } from './regularizers/r1-penalty.js';
+export { deriveSeed, seededRandom, shuffledIndices } from './seeds.js';
+export {
+  assertInteger,
+  assertIsTensor,
+  assertNumberInRange,
+  assertRank,
+  assertShape,
+  type ExpectedDimension,
+} from './tensor-checks.js';
+export { AdversarialTrainer } from './trainer/adversarial-trainer.js';
+export { dcganAdam, type OptimizerConfig } from './trainer/optimizer-config.js';
+export type {
+  AdversarialTrainerOptions,
+  CheckpointOptions,
+  DiscriminatorInputKind,
+  DiscriminatorObjective,
+  FitOptions,
+  GeneratorInputKind,
+  GeneratorInputs,
+  GeneratorTerm,
+  GeneratorTermContext,
+  NoiseOptions,
+  SampleOptions,
+} from './trainer/trainer-options.js';
+export type { CheckpointEvent, SampleEvent, StepEvent, TrainingSummary } from './trainer/training-events.js';
+export { TrainingRun } from './trainer/training-run.js';
+export { TensorDataset, type TensorDatasetOptions } from './tensor-dataset.js';
+
+// Importing the package makes models with GANForge layers loadable by tf.loadLayersModel and
+// registers the gradients that gradient penalties need.
+registerGanForgeLayers();
+registerMissingGradients();

@@ -1,0 +1,1 @@
+export { FileCheckpointStore } from './checkpoint/file-checkpoint-store.js';

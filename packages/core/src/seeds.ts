@@ -1,0 +1,29 @@
+import seedrandom from 'seedrandom';
+
+/**
+ * A 31-bit seed derived from a base seed, a stream name and a counter. The trainer draws every
+ * random tensor of step t from `deriveSeed(seed, stream, t)`, so its random state is just the step
+ * number: resuming from a checkpoint replays the exact same noise.
+ */
+export function deriveSeed(seed: number, stream: string, counter: number): number {
+  return Math.abs(seedrandom(`${seed}:${stream}:${counter}`).int32());
+}
+
+/** A seeded uniform [0, 1) generator (Alea), for shuffles and other non-tensor randomness. */
+export function seededRandom(seed: number, stream: string): () => number {
+  return seedrandom.alea(`${seed}:${stream}`);
+}
+
+/** Fisher-Yates shuffle of 0..n-1 with a seeded generator. */
+export function shuffledIndices(count: number, seed: number): Int32Array {
+  const random = seededRandom(seed, 'shuffle');
+  const indices = new Int32Array(count);
+  for (let i = 0; i < count; i++) indices[i] = i;
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const swap = indices[i]!;
+    indices[i] = indices[j]!;
+    indices[j] = swap;
+  }
+  return indices;
+}

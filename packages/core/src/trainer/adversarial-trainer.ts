@@ -1,0 +1,765 @@
+import * as tf from '@tensorflow/tfjs';
+
+import type { Checkpoint, CheckpointConfig } from '../checkpoint/checkpoint.js';
+import {
+  assignWeightsInOrder,
+  deserializeTensors,
+  modelWeights,
+  serializeModel,
+  serializeTensors,
+} from '../checkpoint/model-serialization.js';
+import type { Dataset, TrainingBatch } from '../dataset.js';
+import { CheckpointError, InvalidArgumentError, NonFiniteLossError, ShapeMismatchError } from '../errors.js';
+import type { AdversarialLoss } from '../losses/adversarial-loss.js';
+import { registerMissingGradients } from '../gradients/register-missing-gradients.js';
+import { nonSaturatingLoss } from '../losses/non-saturating-loss.js';
+import type { DiscriminatorRegularizer } from '../regularizers/discriminator-regularizer.js';
+import { deriveSeed } from '../seeds.js';
+import { assertInteger, assertIsTensor, assertNumberInRange } from '../tensor-checks.js';
+import { GeneratorEma } from './generator-ema.js';
+import { dcganAdam, makeOptimizer, type OptimizerConfig } from './optimizer-config.js';
+import type {
+  AdversarialTrainerOptions,
+  DiscriminatorInputKind,
+  DiscriminatorObjective,
+  FitOptions,
+  GeneratorInputKind,
+  GeneratorInputs,
+  GeneratorTerm,
+  NoiseOptions,
+} from './trainer-options.js';
+import type { StepEvent, TrainingSummary } from './training-events.js';
+import { TrainingRun } from './training-run.js';
+
+/** Scalars of one update, kept alive past their `tf.tidy` until they have been read. */
+type NamedScalars = Map<string, tf.Scalar>;
+
+/**
+ * The one adversarial training loop of GANForge. Alternates discriminator and generator updates
+ * with separate optimizers; every model family plugs into it through its hooks: what feeds the
+ * generator (noise, condition, an image), what the discriminator sees (image, condition), the
+ * discriminator objective (standard or matching-aware), regularizers, and extra weighted
+ * generator terms. Each update runs inside `tf.tidy`; the random state is the seed and step.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { AdversarialTrainer, dcgan, TensorDataset } from '@ganforge/core';
+ *
+ * const { generator, discriminator } = dcgan({ size: 28, latentDim: 64 });
+ * const trainer = new AdversarialTrainer({ generator, discriminator, noise: { dim: 64 }, seed: 1 });
+ * const data = new TensorDataset({ real: tf.randomUniform([256, 28, 28, 1], -1, 1) });
+ * await trainer.fit(data, { batchSize: 32, steps: 10, onStep: (e) => console.log(e.step, e.discriminatorLoss) });
+ * ```
+ */
+export class AdversarialTrainer {
+  readonly generator: tf.LayersModel;
+  readonly discriminator: tf.LayersModel;
+  readonly loss: AdversarialLoss;
+  readonly seed: number;
+
+  readonly #noise: NoiseOptions | false;
+  readonly #generatorInputs: readonly GeneratorInputKind[];
+  readonly #discriminatorInputs: readonly DiscriminatorInputKind[];
+  readonly #objective: DiscriminatorObjective;
+  readonly #adversarialWeight: number;
+  readonly #terms: readonly GeneratorTerm[];
+  readonly #regularizers: readonly DiscriminatorRegularizer[];
+  readonly #discriminatorSteps: number;
+  readonly #optimizerConfigs: { generator: OptimizerConfig; discriminator: OptimizerConfig };
+  readonly #generatorOptimizer: tf.Optimizer;
+  readonly #discriminatorOptimizer: tf.Optimizer;
+  readonly #ema: GeneratorEma | undefined;
+
+  #step = 0;
+  #epoch = 0;
+  #batchInEpoch = 0;
+  #running = false;
+
+  constructor(options: AdversarialTrainerOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError('options', 'an object with generator, discriminator and noise', options);
+    }
+    assertModel(options.generator, 'options.generator');
+    assertModel(options.discriminator, 'options.discriminator');
+    this.generator = options.generator;
+    this.discriminator = options.discriminator;
+    this.loss = options.loss ?? nonSaturatingLoss();
+    this.seed = options.seed ?? 0;
+    assertInteger(this.seed, 0, 2 ** 31 - 1, 'options.seed');
+
+    if (options.noise !== false) {
+      if (typeof options.noise !== 'object' || options.noise === null) {
+        throw new InvalidArgumentError(
+          'options.noise',
+          '{ dim: number } or false (for a generator without noise)',
+          options.noise,
+        );
+      }
+      assertInteger(options.noise.dim, 1, 1 << 16, 'options.noise.dim');
+      const distribution = options.noise.distribution ?? 'normal';
+      if (distribution !== 'normal' && distribution !== 'uniform') {
+        throw new InvalidArgumentError('options.noise.distribution', "'normal' or 'uniform'", distribution);
+      }
+    }
+    this.#noise = options.noise;
+
+    this.#generatorInputs = options.generatorInputs ?? [
+      options.noise ? 'noise' : 'input',
+      ...(this.generator.inputs.length > 1 ? (['condition'] as const) : []),
+    ];
+    this.#discriminatorInputs = options.discriminatorInputs ?? [
+      'image',
+      ...(this.discriminator.inputs.length > 1 ? (['condition'] as const) : []),
+    ];
+    assertInputKinds(this.#generatorInputs, this.generator, 'options.generatorInputs', ['noise', 'condition', 'input']);
+    assertInputKinds(this.#discriminatorInputs, this.discriminator, 'options.discriminatorInputs', [
+      'image',
+      'condition',
+    ]);
+    if (this.#generatorInputs.includes('noise') && !this.#noise) {
+      throw new InvalidArgumentError(
+        'options.noise',
+        "{ dim } because generatorInputs includes 'noise'",
+        options.noise,
+      );
+    }
+    if (!this.#discriminatorInputs.includes('image')) {
+      throw new InvalidArgumentError(
+        'options.discriminatorInputs',
+        "a list that includes 'image'",
+        this.#discriminatorInputs,
+      );
+    }
+
+    this.#objective = options.discriminatorObjective ?? 'standard';
+    if (this.#objective !== 'standard' && this.#objective !== 'matching-aware') {
+      throw new InvalidArgumentError(
+        'options.discriminatorObjective',
+        "'standard' or 'matching-aware'",
+        this.#objective,
+      );
+    }
+    if (this.#objective === 'matching-aware' && !this.#discriminatorInputs.includes('condition')) {
+      throw new InvalidArgumentError(
+        'options.discriminatorObjective',
+        "a discriminator that takes a condition when the objective is 'matching-aware'",
+        this.#objective,
+      );
+    }
+    this.#adversarialWeight = options.adversarialWeight ?? 1;
+    assertNumberInRange(this.#adversarialWeight, 0, Number.MAX_VALUE, 'options.adversarialWeight');
+    this.#terms = options.generatorTerms ?? [];
+    this.#terms.forEach((term, index) => {
+      if (typeof term?.compute !== 'function' || typeof term.name !== 'string') {
+        throw new InvalidArgumentError(`options.generatorTerms[${index}]`, '{ name, weight, compute(context) }', term);
+      }
+      assertNumberInRange(term.weight, 0, Number.MAX_VALUE, `options.generatorTerms[${index}].weight`);
+    });
+    this.#regularizers = options.regularizers ?? [];
+    this.#discriminatorSteps = options.discriminatorStepsPerGeneratorStep ?? 1;
+    assertInteger(this.#discriminatorSteps, 1, 100, 'options.discriminatorStepsPerGeneratorStep');
+
+    this.#optimizerConfigs = {
+      generator: options.generatorOptimizer ?? dcganAdam,
+      discriminator: options.discriminatorOptimizer ?? dcganAdam,
+    };
+    this.#generatorOptimizer = makeOptimizer(this.#optimizerConfigs.generator, 'options.generatorOptimizer');
+    this.#discriminatorOptimizer = makeOptimizer(
+      this.#optimizerConfigs.discriminator,
+      'options.discriminatorOptimizer',
+    );
+    this.#ema = options.ema ? new GeneratorEma(this.generator, options.ema.decay) : undefined;
+    registerMissingGradients();
+  }
+
+  /** Steps completed, counting steps before a resume. */
+  get step(): number {
+    return this.#step;
+  }
+
+  /** Passes over the data set completed. */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /**
+   * Trains on `dataset`. The returned run is both awaitable (resolves to a summary) and
+   * async-iterable (yields a {@link StepEvent} per step); consume it one way.
+   */
+  fit(dataset: Dataset<TrainingBatch>, options: FitOptions): TrainingRun {
+    validateFitOptions(dataset, options);
+    return new TrainingRun(this.#train(dataset, options));
+  }
+
+  /**
+   * Generates images from seeded noise (and the given condition or input), in inference mode,
+   * from the EMA weights when the trainer keeps them and `ema` is not false.
+   */
+  generate(options: {
+    count: number;
+    seed?: number;
+    condition?: tf.Tensor;
+    input?: tf.Tensor;
+    ema?: boolean;
+  }): tf.Tensor {
+    assertInteger(options.count, 1, 1 << 16, 'options.count');
+    return tf.tidy(() => {
+      const noise = this.#noise ? this.#drawNoise(options.count, options.seed ?? this.seed) : undefined;
+      const inputs = this.#generatorInputTensors(
+        { noise, condition: options.condition, input: options.input },
+        'options',
+      );
+      const run = () => this.generator.apply(inputs, { training: false }) as tf.Tensor;
+      return this.#ema && options.ema !== false ? this.#ema.withAverageWeights(run) : run();
+    });
+  }
+
+  /** A checkpoint of the current state (models, optimizers, EMA, counters, config). */
+  async checkpoint(metadata: Readonly<Record<string, unknown>> = {}): Promise<Checkpoint> {
+    const [generator, discriminator, generatorOptimizer, discriminatorOptimizer] = await Promise.all([
+      serializeModel(this.generator),
+      serializeModel(this.discriminator),
+      this.#generatorOptimizer.getWeights(),
+      this.#discriminatorOptimizer.getWeights(),
+    ]);
+    return {
+      format: 'ganforge-checkpoint',
+      version: 1,
+      step: this.#step,
+      epoch: this.#epoch,
+      batchInEpoch: this.#batchInEpoch,
+      seed: this.seed,
+      config: this.#config(),
+      metadata,
+      generator,
+      discriminator,
+      generatorEma: this.#ema
+        ? await serializeTensors(
+            this.#ema.shadows.map((tensor, index) => ({ name: generator.weightSpecs[index]!.name, tensor })),
+          )
+        : undefined,
+      optimizers: {
+        generator: await serializeTensors(generatorOptimizer),
+        discriminator: await serializeTensors(discriminatorOptimizer),
+      },
+    };
+  }
+
+  /**
+   * Loads a checkpoint into this trainer (built with the same model options): weights, optimizer
+   * state, EMA and counters, so that training continues exactly where it stopped.
+   */
+  async restore(checkpoint: Checkpoint): Promise<void> {
+    if (checkpoint?.format !== 'ganforge-checkpoint') {
+      throw new CheckpointError(
+        'checkpoint: expected an object loaded from a CheckpointStore (format "ganforge-checkpoint").',
+      );
+    }
+    if (checkpoint.seed !== this.seed) {
+      throw new CheckpointError(
+        `checkpoint: it was written by a trainer with seed ${checkpoint.seed}, this trainer has seed ${this.seed}. ` +
+          'Use the same seed to resume exactly.',
+      );
+    }
+    const hasEma = checkpoint.generatorEma !== undefined;
+    if (hasEma !== (this.#ema !== undefined)) {
+      throw new CheckpointError(
+        `checkpoint: it ${hasEma ? 'has' : 'has no'} generator EMA weights but this trainer ${this.#ema ? 'keeps' : 'keeps no'} an EMA. Use the same ema option.`,
+      );
+    }
+    const generatorWeights = modelWeights(checkpoint.generator);
+    const discriminatorWeights = modelWeights(checkpoint.discriminator);
+    const emaWeights = checkpoint.generatorEma ? deserializeTensors(checkpoint.generatorEma) : [];
+    const generatorSlots = deserializeTensors(checkpoint.optimizers.generator);
+    const discriminatorSlots = deserializeTensors(checkpoint.optimizers.discriminator);
+    try {
+      assignWeightsInOrder(this.generator.weights, generatorWeights, 'generator');
+      assignWeightsInOrder(this.discriminator.weights, discriminatorWeights, 'discriminator');
+      if (this.#ema) {
+        if (emaWeights.length !== this.generator.weights.length) {
+          throw new CheckpointError(
+            `checkpoint: it holds ${emaWeights.length} EMA tensors, the generator has ${this.generator.weights.length} weights.`,
+          );
+        }
+        this.#ema.assign(emaWeights.map(({ tensor }) => tensor));
+      }
+      await this.#generatorOptimizer.setWeights(generatorSlots);
+      await this.#discriminatorOptimizer.setWeights(discriminatorSlots);
+    } finally {
+      for (const list of [generatorWeights, discriminatorWeights, emaWeights, generatorSlots, discriminatorSlots]) {
+        tf.dispose(list.map(({ tensor }) => tensor));
+      }
+    }
+    this.#step = checkpoint.step;
+    this.#epoch = checkpoint.epoch;
+    this.#batchInEpoch = checkpoint.batchInEpoch;
+  }
+
+  /** Frees what the trainer created (optimizer slots, EMA weights); the models stay the caller's. */
+  dispose(): void {
+    this.#generatorOptimizer.dispose();
+    this.#discriminatorOptimizer.dispose();
+    this.#ema?.dispose();
+  }
+
+  #config(): CheckpointConfig {
+    return {
+      loss: { name: this.loss.name, config: this.loss.config },
+      optimizers: this.#optimizerConfigs,
+      noise: this.#noise,
+      generatorInputs: this.#generatorInputs,
+      discriminatorInputs: this.#discriminatorInputs,
+      discriminatorObjective: this.#objective,
+      adversarialWeight: this.#adversarialWeight,
+      generatorTerms: this.#terms.map(({ name, weight }) => ({ name, weight })),
+      regularizers: this.#regularizers.map(({ name, config }) => ({ name, config })),
+      discriminatorStepsPerGeneratorStep: this.#discriminatorSteps,
+      ema: this.#ema ? { decay: this.#ema.decay } : false,
+    };
+  }
+
+  async *#train(dataset: Dataset<TrainingBatch>, options: FitOptions): AsyncGenerator<StepEvent, TrainingSummary> {
+    if (this.#running) {
+      throw new InvalidArgumentError('fit', 'one fit() at a time per trainer', 'a second concurrent call');
+    }
+    this.#running = true;
+    const started = performance.now();
+    const startStep = this.#step;
+    const startEpoch = this.#epoch;
+    const batches = new EpochCursor(dataset, options.batchSize, this.seed, options.signal);
+    const sampleInputs = options.samples ? this.#sampleInputs(options.samples) : undefined;
+    let lastStep: StepEvent | undefined;
+    let stoppedBy: TrainingSummary['stoppedBy'] = 'steps';
+    try {
+      for (;;) {
+        if (options.signal?.aborted) {
+          stoppedBy = 'abort';
+          break;
+        }
+        if (options.steps !== undefined && this.#step - startStep >= options.steps) {
+          stoppedBy = 'steps';
+          break;
+        }
+        if (options.epochs !== undefined && this.#epoch - startEpoch >= options.epochs) {
+          stoppedBy = 'epochs';
+          break;
+        }
+        if (options.durationMs !== undefined && performance.now() - started >= options.durationMs) {
+          stoppedBy = 'duration';
+          break;
+        }
+
+        const stepStarted = performance.now();
+        const values = await this.#runStep(batches);
+        if (values === undefined) {
+          stoppedBy = 'abort';
+          break;
+        }
+        this.#step += 1;
+        const now = performance.now();
+        lastStep = {
+          step: this.#step,
+          epoch: this.#epoch,
+          discriminatorLoss: values.get('discriminator')!,
+          generatorLoss: values.get('generator')!,
+          terms: Object.fromEntries([...values].filter(([name]) => name !== 'discriminator' && name !== 'generator')),
+          durationMs: now - stepStarted,
+          stepsPerSecond: ((this.#step - startStep) * 1000) / Math.max(now - started, 1e-3),
+        };
+        await options.onStep?.(lastStep);
+        yield lastStep;
+
+        if (sampleInputs && options.samples && this.#step % options.samples.every === 0) {
+          await this.#emitSample(sampleInputs, options);
+        }
+        const every = options.checkpoints?.every;
+        if (every && this.#step % every === 0) await this.#writeCheckpoint(options, 'interval');
+      }
+      await this.#writeCheckpoint(options, stoppedBy === 'abort' ? 'abort' : 'end');
+      return {
+        stepsRun: this.#step - startStep,
+        step: this.#step,
+        epoch: this.#epoch,
+        stoppedBy,
+        durationMs: performance.now() - started,
+        lastStep,
+      };
+    } finally {
+      await batches.close();
+      if (sampleInputs) tf.dispose(Object.values(sampleInputs));
+      this.#running = false;
+    }
+  }
+
+  /** One step: D updates on fresh batches, then one G update. Returns the losses, or undefined on abort. */
+  async #runStep(batches: EpochCursor): Promise<Map<string, number> | undefined> {
+    const scalars: NamedScalars = new Map();
+    const position = { epoch: this.#epoch, batchInEpoch: this.#batchInEpoch };
+    let batch: TrainingBatch | undefined;
+    try {
+      for (let dStep = 0; dStep < this.#discriminatorSteps; dStep++) {
+        if (batch) disposeBatch(batch);
+        const next = await batches.next(this.#epoch, this.#batchInEpoch);
+        if (next === undefined) {
+          // Aborted inside a step: forget its batches so a resume replays the whole step.
+          this.#epoch = position.epoch;
+          this.#batchInEpoch = position.batchInEpoch;
+          batch = undefined;
+          return undefined;
+        }
+        batch = next.batch;
+        this.#batchInEpoch += 1;
+        if (next.endsEpoch) {
+          this.#epoch += 1;
+          this.#batchInEpoch = 0;
+        }
+        validateBatch(batch, this.#generatorInputs, this.#discriminatorInputs, this.#objective);
+        disposeScalars(scalars);
+        this.#discriminatorUpdate(batch, this.#step * this.#discriminatorSteps + dStep, scalars);
+      }
+      this.#generatorUpdate(batch!, scalars);
+      this.#ema?.update();
+      return await readScalars(scalars, this.#step + 1);
+    } finally {
+      if (batch) disposeBatch(batch);
+      disposeScalars(scalars);
+    }
+  }
+
+  #discriminatorUpdate(batch: TrainingBatch, counter: number, scalars: NamedScalars): void {
+    tf.tidy(() => {
+      const batchSize = batch.real.shape[0]!;
+      const noise = this.#noise
+        ? this.#drawNoise(batchSize, deriveSeed(this.seed, 'discriminator-noise', counter))
+        : undefined;
+      // Outside the optimizer's gradient tape: no gradient work is spent on the generator here.
+      const fake = this.#runGenerator({ noise, condition: batch.condition, input: batch.input });
+      assertSameShape(fake, batch.real);
+      const discriminate = (images: tf.Tensor, condition = batch.condition) =>
+        this.#runDiscriminator(images, condition);
+      const total = this.#discriminatorOptimizer.minimize(
+        () => {
+          const realLogits = discriminate(batch.real);
+          const fakeLogits = discriminate(fake);
+          let adversarial: tf.Scalar;
+          if (this.#objective === 'matching-aware') {
+            const mismatched = batch.mismatchedCondition ?? rollBatch(batch.condition!);
+            const wrongLogits = discriminate(batch.real, mismatched);
+            adversarial = tf.mul(
+              0.5,
+              tf.add(this.loss.discriminator(realLogits, wrongLogits), this.loss.discriminator(realLogits, fakeLogits)),
+            );
+          } else {
+            adversarial = this.loss.discriminator(realLogits, fakeLogits);
+          }
+          scalars.set('discriminator_adversarial', tf.keep(adversarial));
+          let loss: tf.Scalar = adversarial;
+          this.#regularizers.forEach((regularizer, index) => {
+            const penalty = regularizer.penalty({
+              real: batch.real,
+              fake,
+              discriminate: (images) => discriminate(images),
+              seed: deriveSeed(this.seed, `regularizer-${index}`, counter),
+            });
+            scalars.set(regularizer.name, tf.keep(penalty));
+            loss = tf.add(loss, penalty);
+          });
+          return loss;
+        },
+        true,
+        trainableVariables(this.discriminator),
+      );
+      scalars.set('discriminator', tf.keep(total!));
+    });
+  }
+
+  #generatorUpdate(batch: TrainingBatch, scalars: NamedScalars): void {
+    tf.tidy(() => {
+      const batchSize = batch.real.shape[0]!;
+      const noise = this.#noise
+        ? this.#drawNoise(batchSize, deriveSeed(this.seed, 'generator-noise', this.#step))
+        : undefined;
+      const total = this.#generatorOptimizer.minimize(
+        () => {
+          const fake = this.#runGenerator({ noise, condition: batch.condition, input: batch.input });
+          const adversarial = this.loss.generator(this.#runDiscriminator(fake, batch.condition));
+          scalars.set('adversarial', tf.keep(adversarial));
+          let loss: tf.Scalar = tf.mul(adversarial, this.#adversarialWeight);
+          this.#terms.forEach((term, index) => {
+            const value = term.compute({
+              fake,
+              batch,
+              noise,
+              generate: (inputs) => this.#runGenerator(inputs),
+              discriminate: (images, condition) => this.#runDiscriminator(images, condition),
+              loss: this.loss,
+              seed: deriveSeed(this.seed, `generator-term-${index}`, this.#step),
+            });
+            scalars.set(term.name, tf.keep(value));
+            loss = tf.add(loss, tf.mul(value, term.weight));
+          });
+          return loss;
+        },
+        true,
+        trainableVariables(this.generator),
+      );
+      scalars.set('generator', tf.keep(total!));
+    });
+  }
+
+  #runGenerator(inputs: GeneratorInputs): tf.Tensor {
+    return this.generator.apply(this.#generatorInputTensors(inputs, 'batch'), { training: true }) as tf.Tensor;
+  }
+
+  #runDiscriminator(images: tf.Tensor, condition: tf.Tensor | undefined): tf.Tensor {
+    const inputs = this.#discriminatorInputs.map((kind) =>
+      kind === 'image' ? images : requireTensor(condition, 'batch.condition'),
+    );
+    return this.discriminator.apply(inputs, { training: true }) as tf.Tensor;
+  }
+
+  #generatorInputTensors(inputs: GeneratorInputs, owner: string): tf.Tensor[] {
+    return this.#generatorInputs.map((kind) => requireTensor(inputs[kind], `${owner}.${kind}`));
+  }
+
+  #drawNoise(count: number, seed: number): tf.Tensor2D {
+    const noise = this.#noise as NoiseOptions;
+    return noise.distribution === 'uniform'
+      ? tf.randomUniform([count, noise.dim], -1, 1, 'float32', seed)
+      : tf.randomNormal([count, noise.dim], 0, 1, 'float32', seed);
+  }
+
+  #sampleInputs(samples: NonNullable<FitOptions['samples']>): GeneratorInputs {
+    const count = samples.count ?? samples.condition?.shape[0] ?? samples.input?.shape[0] ?? 64;
+    return {
+      noise: this.#noise ? this.#drawNoise(count, deriveSeed(this.seed, 'sample-noise', 0)) : undefined,
+      condition: samples.condition ? tf.clone(samples.condition) : undefined,
+      input: samples.input ? tf.clone(samples.input) : undefined,
+    };
+  }
+
+  async #emitSample(inputs: GeneratorInputs, options: FitOptions): Promise<void> {
+    const images = tf.tidy(() => {
+      const tensors = this.#generatorInputTensors(inputs, 'samples');
+      const run = () => this.generator.apply(tensors, { training: false }) as tf.Tensor;
+      return this.#ema && options.samples?.ema !== false ? this.#ema.withAverageWeights(run) : run();
+    });
+    try {
+      await options.onSample?.({ step: this.#step, images });
+    } finally {
+      images.dispose();
+    }
+  }
+
+  async #writeCheckpoint(options: FitOptions, reason: 'interval' | 'end' | 'abort'): Promise<void> {
+    const target = options.checkpoints;
+    if (!target) return;
+    const name = target.name ?? 'latest';
+    await target.store.save(name, await this.checkpoint(target.metadata));
+    await options.onCheckpoint?.({ step: this.#step, name, reason });
+  }
+}
+
+/**
+ * Walks epochs of a data set. Each epoch's shuffle seed derives from the trainer's seed and the
+ * epoch number, and a resumed run skips the batches its checkpoint already consumed. It reads one
+ * batch ahead, so the step that takes a pass's last batch knows that it ends the epoch.
+ */
+class EpochCursor {
+  #iterator: AsyncIterator<TrainingBatch> | undefined;
+  #ahead: IteratorResult<TrainingBatch> | undefined;
+
+  constructor(
+    private readonly dataset: Dataset<TrainingBatch>,
+    private readonly batchSize: number,
+    private readonly seed: number,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** The next batch and whether it was its pass's last; undefined once aborted. */
+  async next(epoch: number, batchInEpoch: number): Promise<{ batch: TrainingBatch; endsEpoch: boolean } | undefined> {
+    if (this.signal?.aborted) return undefined;
+    if (!this.#iterator) await this.#open(epoch, batchInEpoch);
+    const batch = (this.#ahead as IteratorYieldResult<TrainingBatch>).value;
+    this.#ahead = await this.#iterator!.next();
+    // A data set that honours the signal may end its pass early: that is an abort, not an epoch end.
+    if (this.signal?.aborted) {
+      disposeBatch(batch);
+      return undefined;
+    }
+    const endsEpoch = this.#ahead.done === true;
+    // Open the next pass at once, so that one batch is always held ahead and memory stays flat.
+    if (endsEpoch) await this.#open(epoch + 1, 0);
+    return { batch, endsEpoch };
+  }
+
+  async #open(epoch: number, batchInEpoch: number): Promise<void> {
+    const pass = this.dataset.batches(this.batchSize, {
+      seed: deriveSeed(this.seed, 'data', epoch),
+      signal: this.signal,
+    });
+    this.#iterator = pass[Symbol.asyncIterator]();
+    this.#ahead = await this.#iterator.next();
+    for (let skipped = 0; skipped < batchInEpoch && !this.#ahead.done; skipped++) {
+      disposeBatch(this.#ahead.value);
+      this.#ahead = await this.#iterator.next();
+    }
+    if (this.#ahead.done) {
+      throw new InvalidArgumentError('dataset', 'a data set that yields at least one batch per pass', 'an empty pass');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#ahead && !this.#ahead.done) disposeBatch(this.#ahead.value);
+    this.#ahead = undefined;
+    await this.#iterator?.return?.();
+    this.#iterator = undefined;
+  }
+}
+
+function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+}
+
+/** Conditions shifted by one position in the batch: each real image paired with another's condition. */
+function rollBatch(condition: tf.Tensor): tf.Tensor {
+  const size = condition.shape[0]!;
+  if (size < 2) return condition;
+  return tf.concat([condition.slice(1, size - 1), condition.slice(0, 1)]);
+}
+
+function requireTensor(value: tf.Tensor | undefined, argument: string): tf.Tensor {
+  if (value === undefined) {
+    throw new InvalidArgumentError(argument, 'a tensor, because the model takes this input', undefined);
+  }
+  return value;
+}
+
+function assertModel(value: unknown, argument: string): asserts value is tf.LayersModel {
+  const isModel =
+    typeof value === 'object' && value !== null && 'apply' in value && 'trainableWeights' in value && 'inputs' in value;
+  if (!isModel)
+    throw new InvalidArgumentError(argument, 'a tf.LayersModel (e.g. from tf.model or dcganGenerator)', value);
+}
+
+function assertInputKinds(
+  kinds: readonly string[],
+  model: tf.LayersModel,
+  argument: string,
+  allowed: readonly string[],
+): void {
+  if (!Array.isArray(kinds) || kinds.some((kind) => !allowed.includes(kind)) || new Set(kinds).size !== kinds.length) {
+    throw new InvalidArgumentError(
+      argument,
+      `distinct entries from ${allowed.map((kind) => `'${kind}'`).join(', ')}`,
+      kinds,
+    );
+  }
+  if (kinds.length !== model.inputs.length) {
+    throw new InvalidArgumentError(
+      argument,
+      `${model.inputs.length} entr${model.inputs.length === 1 ? 'y' : 'ies'}, one per input of model '${model.name}'`,
+      kinds,
+    );
+  }
+}
+
+function assertSameShape(fake: tf.Tensor, real: tf.Tensor): void {
+  if (!tf.util.arraysEqual(fake.shape, real.shape)) {
+    throw new ShapeMismatchError(
+      'generator output',
+      `[${real.shape.join(', ')}] (the shape of batch.real)`,
+      fake.shape,
+      'The generator must produce samples shaped like the real data.',
+    );
+  }
+}
+
+function validateBatch(
+  batch: TrainingBatch,
+  generatorInputs: readonly GeneratorInputKind[],
+  discriminatorInputs: readonly DiscriminatorInputKind[],
+  objective: DiscriminatorObjective,
+): void {
+  if (typeof batch !== 'object' || batch === null)
+    throw new InvalidArgumentError('batch', '{ real, condition?, input? }', batch);
+  assertIsTensor(batch.real, 'batch.real');
+  const size = batch.real.shape[0];
+  const needsCondition = generatorInputs.includes('condition') || discriminatorInputs.includes('condition');
+  for (const key of ['condition', 'input', 'mismatchedCondition'] as const) {
+    const value = batch[key];
+    const required = (key === 'condition' && needsCondition) || (key === 'input' && generatorInputs.includes('input'));
+    if (value === undefined) {
+      if (required)
+        throw new InvalidArgumentError(`batch.${key}`, 'a tensor, because the models take this input', undefined);
+      continue;
+    }
+    assertIsTensor(value, `batch.${key}`);
+    if (value.shape[0] !== size) {
+      throw new ShapeMismatchError(`batch.${key}`, `[${size}, ...] (one row per real sample)`, value.shape);
+    }
+  }
+  if (objective === 'matching-aware' && batch.mismatchedCondition === undefined && size !== undefined && size < 2) {
+    throw new InvalidArgumentError(
+      'batchSize',
+      "at least 2 for the 'matching-aware' objective (conditions are rolled within the batch)",
+      size,
+    );
+  }
+}
+
+function validateFitOptions(dataset: Dataset<TrainingBatch>, options: FitOptions): void {
+  if (typeof dataset?.batches !== 'function') {
+    throw new InvalidArgumentError('dataset', 'a Dataset with a batches(batchSize, { seed }) method', dataset);
+  }
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidArgumentError('options', '{ batchSize, steps | epochs | durationMs }', options);
+  assertInteger(options.batchSize, 1, 1 << 16, 'options.batchSize');
+  if (
+    options.steps === undefined &&
+    options.epochs === undefined &&
+    options.durationMs === undefined &&
+    options.signal === undefined
+  ) {
+    throw new InvalidArgumentError(
+      'options',
+      'at least one of steps, epochs, durationMs or signal to say when to stop',
+      options,
+    );
+  }
+  if (options.steps !== undefined) assertInteger(options.steps, 0, Number.MAX_SAFE_INTEGER, 'options.steps');
+  if (options.epochs !== undefined) assertInteger(options.epochs, 0, Number.MAX_SAFE_INTEGER, 'options.epochs');
+  if (options.durationMs !== undefined)
+    assertNumberInRange(options.durationMs, 0, Number.MAX_VALUE, 'options.durationMs');
+  if (options.samples) assertInteger(options.samples.every, 1, Number.MAX_SAFE_INTEGER, 'options.samples.every');
+  if (options.checkpoints?.every !== undefined)
+    assertInteger(options.checkpoints.every, 1, Number.MAX_SAFE_INTEGER, 'options.checkpoints.every');
+}
+
+function disposeBatch(batch: TrainingBatch): void {
+  tf.dispose(
+    [batch.real, batch.condition, batch.input, batch.mismatchedCondition].filter(
+      (t): t is tf.Tensor => t !== undefined,
+    ),
+  );
+}
+
+function disposeScalars(scalars: NamedScalars): void {
+  for (const scalar of scalars.values()) scalar.dispose();
+  scalars.clear();
+}
+
+async function readScalars(scalars: NamedScalars, step: number): Promise<Map<string, number>> {
+  const names = [...scalars.keys()];
+  const stacked = tf.stack([...scalars.values()]);
+  const values = await stacked.data();
+  stacked.dispose();
+  const result = new Map<string, number>();
+  names.forEach((name, index) => {
+    const value = values[index]!;
+    if (!Number.isFinite(value)) throw new NonFiniteLossError(step, name, value);
+    result.set(name, value);
+  });
+  return result;
+}

@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+
+import { defineConfig } from 'vitest/config';
+
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// Tests import workspace packages from their TypeScript sources, so `vitest` needs no build.
+export const workspaceAliases = {
+  '@ganforge/core/node': source('./packages/core/src/node.ts'),
+  '@ganforge/core': source('./packages/core/src/index.ts'),
+  '@ganforge/data/node': source('./packages/data/src/node.ts'),
+  '@ganforge/data': source('./packages/data/src/index.ts'),
+  '@ganforge/backend-node': source('./packages/backend-node/src/index.ts'),
+};
+
+export default defineConfig({
+  resolve: { alias: workspaceAliases },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
+          exclude: ['**/*.slow.test.ts', '**/*.gpu.test.ts', '**/node_modules/**'],
+          testTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
