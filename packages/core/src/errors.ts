@@ -77,7 +77,18 @@ export class BackendUnavailableError extends GanForgeError {
   }
 }
 
+/** A received value given as prose ("2 values (the file is truncated)"), printed without quotes. */
+export class ReceivedDescription {
+  constructor(readonly text: string) {}
+}
+
+/** Wraps prose for the `received` part of an {@link InvalidArgumentError}. */
+export function describedAs(text: string): ReceivedDescription {
+  return new ReceivedDescription(text);
+}
+
 function describeValue(value: unknown): string {
+  if (value instanceof ReceivedDescription) return value.text;
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);

@@ -17,6 +17,7 @@ export type { BatchOptions, Dataset, TrainingBatch } from './dataset.js';
 export {
   BackendUnavailableError,
   CheckpointError,
+  describedAs,
   GanForgeError,
   InvalidArgumentError,
   NonFiniteLossError,

@@ -70,7 +70,7 @@ describe('discriminator regularizers', () => {
   });
 
   it('double backprop works through a conv + LeakyReLU critic (matches a finite difference)', () => {
-    const kernel = tf.variable(tf.randomNormal([3, 3, 1, 2], 0, 0.5, 'float32', 11));
+    const kernel = tf.variable(tf.randomNormal([3, 3, 1, 2], 0, 0.5, 'float32', 11)) as tf.Variable<tf.Rank.R4>;
     const images = tf.randomNormal([2, 5, 5, 1], 0, 1, 'float32', 12);
     const critic = (k: tf.Tensor4D) => (x: tf.Tensor) =>
       tf

@@ -9,7 +9,13 @@ import {
   serializeTensors,
 } from '../checkpoint/model-serialization.js';
 import type { Dataset, TrainingBatch } from '../dataset.js';
-import { CheckpointError, InvalidArgumentError, NonFiniteLossError, ShapeMismatchError } from '../errors.js';
+import {
+  CheckpointError,
+  describedAs,
+  InvalidArgumentError,
+  NonFiniteLossError,
+  ShapeMismatchError,
+} from '../errors.js';
 import type { AdversarialLoss } from '../losses/adversarial-loss.js';
 import { registerMissingGradients } from '../gradients/register-missing-gradients.js';
 import { nonSaturatingLoss } from '../losses/non-saturating-loss.js';
@@ -321,7 +327,7 @@ export class AdversarialTrainer {
 
   async *#train(dataset: Dataset<TrainingBatch>, options: FitOptions): AsyncGenerator<StepEvent, TrainingSummary> {
     if (this.#running) {
-      throw new InvalidArgumentError('fit', 'one fit() at a time per trainer', 'a second concurrent call');
+      throw new InvalidArgumentError('fit', 'one fit() at a time per trainer', describedAs('a second concurrent call'));
     }
     this.#running = true;
     const started = performance.now();
@@ -606,7 +612,11 @@ class EpochCursor {
       this.#ahead = await this.#iterator.next();
     }
     if (this.#ahead.done) {
-      throw new InvalidArgumentError('dataset', 'a data set that yields at least one batch per pass', 'an empty pass');
+      throw new InvalidArgumentError(
+        'dataset',
+        'a data set that yields at least one batch per pass',
+        describedAs('an empty pass'),
+      );
     }
   }
 

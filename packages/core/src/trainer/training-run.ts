@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.js';
+import { describedAs, InvalidArgumentError } from '../errors.js';
 import type { StepEvent, TrainingSummary } from './training-events.js';
 
 /**
@@ -20,7 +20,7 @@ export class TrainingRun implements AsyncIterable<StepEvent>, PromiseLike<Traini
       throw new InvalidArgumentError(
         'TrainingRun',
         'a run that has not been awaited or iterated yet',
-        'a run already consumed',
+        describedAs('a run already consumed'),
       );
     }
     this.#iterated = true;
@@ -40,7 +40,7 @@ export class TrainingRun implements AsyncIterable<StepEvent>, PromiseLike<Traini
         new InvalidArgumentError(
           'TrainingRun',
           'a run that is awaited or iterated, not both',
-          'a run already being iterated',
+          describedAs('a run already being iterated'),
         ),
       );
     }
