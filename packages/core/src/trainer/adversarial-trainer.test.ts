@@ -178,7 +178,7 @@ describe('AdversarialTrainer', () => {
   });
 
   it('keeps an exponential moving average of the generator weights', async () => {
-    const trainer = unconditionalTrainer({ ema: { decay: 0.5 } });
+    const trainer = unconditionalTrainer({ ema: { decay: 0.5, warmup: false } });
     const kernel = () => trainer.generator.trainableWeights[0]!.read().clone();
     const before = kernel();
     await trainer.fit(new TensorDataset({ real: tinyData(16) }), { batchSize: 8, steps: 1 });
@@ -189,6 +189,17 @@ describe('AdversarialTrainer', () => {
     // One update with decay 0.5: ema = 0.5 * w_before + 0.5 * w_after.
     expect(maxAbsDifference([averaged], [before.mul(0.5).add(after.mul(0.5))])).toBeLessThan(1e-6);
     expect(maxAbsDifference([before], [after])).toBeGreaterThan(0);
+  });
+
+  it('warms the EMA decay up as min(decay, (1 + t) / (10 + t))', async () => {
+    const trainer = unconditionalTrainer({ ema: { decay: 0.999 } });
+    const before = trainer.generator.trainableWeights[0]!.read().clone();
+    await trainer.fit(new TensorDataset({ real: tinyData(16) }), { batchSize: 8, steps: 1 });
+    const after = trainer.generator.trainableWeights[0]!.read();
+    const { loadGenerator } = await import('../checkpoint/load-generator.js');
+    const averaged = (await loadGenerator(await trainer.checkpoint(), { ema: true })).trainableWeights[0]!.read();
+    // First update (t = 0): decay = min(0.999, 1 / 10) = 0.1.
+    expect(maxAbsDifference([averaged], [before.mul(0.1).add(after.mul(0.9))])).toBeLessThan(1e-6);
   });
 
   it('trains a class-conditional GAN: the condition reaches G and D', async () => {

@@ -175,7 +175,9 @@ export class AdversarialTrainer {
       this.#optimizerConfigs.discriminator,
       'options.discriminatorOptimizer',
     );
-    this.#ema = options.ema ? new GeneratorEma(this.generator, options.ema.decay) : undefined;
+    this.#ema = options.ema
+      ? new GeneratorEma(this.generator, options.ema.decay, options.ema.warmup ?? true)
+      : undefined;
     registerMissingGradients();
   }
 
@@ -321,7 +323,7 @@ export class AdversarialTrainer {
       generatorTerms: this.#terms.map(({ name, weight }) => ({ name, weight })),
       regularizers: this.#regularizers.map(({ name, config }) => ({ name, config })),
       discriminatorStepsPerGeneratorStep: this.#discriminatorSteps,
-      ema: this.#ema ? { decay: this.#ema.decay } : false,
+      ema: this.#ema ? { decay: this.#ema.decay, warmup: this.#ema.warmup } : false,
     };
   }
 
@@ -425,7 +427,7 @@ export class AdversarialTrainer {
         this.#discriminatorUpdate(batch, this.#step * this.#discriminatorSteps + dStep, scalars);
       }
       this.#generatorUpdate(batch!, scalars);
-      this.#ema?.update();
+      this.#ema?.update(this.#step);
       return await readScalars(scalars, this.#step + 1);
     } finally {
       if (batch) disposeBatch(batch);

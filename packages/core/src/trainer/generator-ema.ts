@@ -6,25 +6,32 @@ import { assertNumberInRange } from '../tensor-checks.js';
  * Exponential moving average of a generator's weights (Karras et al. 2018, sec. 4; Yazici et al.
  * 2019), kept as shadow variables. Trainable weights are averaged; non-trainable ones (BN moving
  * statistics) are copied. `withAverageWeights` swaps the average in for the duration of a call.
+ * With `warmup`, the decay at update t is min(decay, (1 + t) / (10 + t)), as TensorFlow's
+ * ExponentialMovingAverage does with num_updates, so early averages are not dominated by the
+ * random initial weights.
  */
 export class GeneratorEma {
   readonly decay: number;
+  readonly warmup: boolean;
   readonly #weights: readonly tf.LayerVariable[];
   readonly #shadows: tf.Variable[];
 
-  constructor(generator: tf.LayersModel, decay: number) {
+  constructor(generator: tf.LayersModel, decay: number, warmup = true) {
     assertNumberInRange(decay, 0, 1, 'ema.decay');
     this.decay = decay;
+    this.warmup = warmup;
     this.#weights = generator.weights;
     this.#shadows = generator.weights.map((weight) => tf.variable(weight.read(), false));
   }
 
-  update(): void {
+  /** Folds the current weights into the average; `updates` counts earlier updates (the step). */
+  update(updates: number): void {
+    const decay = this.warmup ? Math.min(this.decay, (1 + updates) / (10 + updates)) : this.decay;
     tf.tidy(() => {
       this.#weights.forEach((weight, index) => {
         const shadow = this.#shadows[index]!;
         const current = weight.read();
-        shadow.assign(weight.trainable ? shadow.mul(this.decay).add(current.mul(1 - this.decay)) : current);
+        shadow.assign(weight.trainable ? shadow.mul(decay).add(current.mul(1 - decay)) : current);
       });
     });
   }

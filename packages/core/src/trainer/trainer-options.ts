@@ -81,8 +81,11 @@ export interface AdversarialTrainerOptions {
   readonly regularizers?: readonly DiscriminatorRegularizer[];
   /** Discriminator updates per generator update, each on its own batch. Default 1. */
   readonly discriminatorStepsPerGeneratorStep?: number;
-  /** Keep an exponential moving average of G's weights (Karras et al. 2018); e.g. 0.999. */
-  readonly ema?: { readonly decay: number };
+  /**
+   * Keep an exponential moving average of G's weights (Karras et al. 2018), e.g. `{ decay: 0.999 }`.
+   * `warmup` (default true) ramps the decay up as (1 + t) / (10 + t) over the first steps.
+   */
+  readonly ema?: { readonly decay: number; readonly warmup?: boolean };
   /** Seed of all randomness: noise, shuffles, penalties. Default 0. */
   readonly seed?: number;
 }

@@ -1,0 +1,36 @@
+import { Command } from 'commander';
+
+import { useBackend } from '@ganforge/backend-node';
+
+import { trainDcgan } from '../dcgan-run.js';
+import { demoRun } from '../demo-run.js';
+import { interruptSignal } from '../interrupt-signal.js';
+import { backendOption } from '../backend-option.js';
+import { positiveNumberOption } from '../option-parsers.js';
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('Train a small DCGAN on real MNIST for a few minutes and write sample grids you can look at.')
+    .option('--minutes <m>', 'how long to train', positiveNumberOption, 3)
+    .option('--out <folder>', 'run folder', 'runs/demo')
+    .addOption(backendOption())
+    .action(async (options: { minutes: number; out: string; backend?: string }) => {
+      const backend = await useBackend({ backend: options.backend as never });
+      console.log(
+        `Training a DCGAN on MNIST for ${options.minutes} min on ${backend.device}. Watch ${options.out}/samples.png fill with digits.`,
+      );
+      const summary = await trainDcgan(demoRun, {
+        out: options.out,
+        durationMs: options.minutes * 60_000,
+        resume: true,
+        sampleEvery: 25,
+        checkpointEvery: 100,
+        signal: interruptSignal(),
+      });
+      console.log(
+        `Done: ${summary.step} steps at ${(summary.lastStep?.stepsPerSecond ?? 0).toFixed(2)} steps/s. ` +
+          `Samples: ${options.out}/samples.png (grids over time in ${options.out}/samples/). ` +
+          `More: ganforge sample --checkpoint ${options.out} --out grid.png`,
+      );
+    });
+}

@@ -1,0 +1,155 @@
+import { join } from 'node:path';
+
+import {
+  AdversarialTrainer,
+  dcgan,
+  deriveSeed,
+  type DcganSize,
+  InvalidArgumentError,
+  lossByName,
+  type TrainingSummary,
+} from '@ganforge/core';
+import { FileCheckpointStore } from '@ganforge/core/node';
+import { mnistDataset } from '@ganforge/data';
+import { loadImageFolder, loadMnist, saveImageGrid } from '@ganforge/data/node';
+import * as tf from '@tensorflow/tfjs';
+
+import { trainingProgress } from './progress.js';
+
+/** Everything that defines a DCGAN run; stored in the checkpoint's metadata so `sample` and `--resume` can rebuild it. */
+export interface DcganRunOptions {
+  readonly dataset: string;
+  readonly size: DcganSize;
+  readonly channels: number;
+  readonly latentDim: number;
+  readonly filters: number;
+  readonly conditional: boolean;
+  readonly loss: string;
+  readonly learningRate: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly limit?: number;
+}
+
+export interface DcganTrainingOptions {
+  readonly out: string;
+  readonly steps?: number;
+  readonly durationMs?: number;
+  readonly resume: boolean;
+  readonly sampleEvery: number;
+  readonly checkpointEvery: number;
+  readonly signal?: AbortSignal;
+  readonly quiet?: boolean;
+}
+
+const mnistVariants = new Set(['mnist', 'fashion-mnist']);
+
+export async function loadRunData(options: DcganRunOptions) {
+  if (mnistVariants.has(options.dataset)) {
+    if (options.size !== 28 || options.channels !== 1) {
+      throw new InvalidArgumentError('--size', `28 with 1 channel for ${options.dataset}`, options.size);
+    }
+    const split = loadMnist({
+      variant: options.dataset as 'mnist' | 'fashion-mnist',
+      split: 'train',
+      limit: options.limit,
+    });
+    const dataset = mnistDataset(split, { conditional: options.conditional });
+    split.images.dispose();
+    return dataset;
+  }
+  if (options.conditional) {
+    throw new InvalidArgumentError('--conditional', 'a labelled data set (mnist or fashion-mnist)', options.dataset);
+  }
+  const { images } = await loadImageFolder(options.dataset, {
+    size: options.size,
+    channels: options.channels === 1 ? 1 : 3,
+    limit: options.limit,
+  });
+  const { TensorDataset } = await import('@ganforge/core');
+  const dataset = new TensorDataset({ real: images });
+  images.dispose();
+  return dataset;
+}
+
+export function buildDcganTrainer(options: DcganRunOptions): AdversarialTrainer {
+  const { generator, discriminator } = dcgan({
+    size: options.size,
+    channels: options.channels,
+    latentDim: options.latentDim,
+    filters: options.filters,
+    conditionDim: options.conditional ? 10 : undefined,
+    seed: options.seed,
+  });
+  // DCGAN sec. 4: Adam with beta1 = 0.5.
+  const optimizer = { type: 'adam', learningRate: options.learningRate, beta1: 0.5, beta2: 0.999 } as const;
+  return new AdversarialTrainer({
+    generator,
+    discriminator,
+    noise: { dim: options.latentDim },
+    loss: lossByName(options.loss),
+    generatorOptimizer: optimizer,
+    discriminatorOptimizer: optimizer,
+    ema: { decay: 0.999 },
+    seed: options.seed,
+  });
+}
+
+/** One row per class for a conditional model, else undefined. */
+export function sampleConditions(options: Pick<DcganRunOptions, 'conditional'>, count: number): tf.Tensor | undefined {
+  if (!options.conditional) return undefined;
+  return tf.tidy(() =>
+    tf
+      .oneHot(
+        tf.tensor1d(
+          Array.from({ length: count }, (_, i) => i % 10),
+          'int32',
+        ),
+        10,
+      )
+      .toFloat(),
+  );
+}
+
+/** Trains (or resumes) a DCGAN run, writing sample grids and checkpoints into `training.out`. */
+export async function trainDcgan(run: DcganRunOptions, training: DcganTrainingOptions): Promise<TrainingSummary> {
+  const store = new FileCheckpointStore(training.out);
+  const existing = await store.load('latest');
+  if (existing && !training.resume) {
+    throw new InvalidArgumentError('--out', `a folder without a checkpoint, or --resume to continue it`, training.out);
+  }
+  const options: DcganRunOptions = existing ? (existing.metadata['run'] as DcganRunOptions) : run;
+  const trainer = buildDcganTrainer(options);
+  if (existing) await trainer.restore(existing);
+  const data = await loadRunData(options);
+  const steps = training.steps === undefined ? undefined : Math.max(0, training.steps - trainer.step);
+  const progress = training.quiet
+    ? undefined
+    : trainingProgress({ totalSteps: training.steps, durationMs: training.durationMs, startStep: trainer.step });
+  const condition = sampleConditions(options, 64);
+  try {
+    const summary = await trainer.fit(data, {
+      batchSize: options.batchSize,
+      steps,
+      durationMs: training.durationMs,
+      signal: training.signal,
+      samples: { every: training.sampleEvery, count: 64, condition, ema: true },
+      checkpoints: { store, every: training.checkpointEvery, metadata: { run: options } },
+      onStep: (event) => progress?.update(event),
+      onSample: async ({ step, images }) => {
+        await saveImageGrid(images, join(training.out, 'samples', `step-${String(step).padStart(6, '0')}.png`));
+        await saveImageGrid(images, join(training.out, 'samples.png'));
+      },
+    });
+    // The final grid, from the same fixed noise as the periodic ones (the trainer's sample stream).
+    const final = trainer.generate({ count: 64, seed: deriveSeed(options.seed, 'sample-noise', 0), condition });
+    await saveImageGrid(final, join(training.out, 'samples.png'));
+    final.dispose();
+    return summary;
+  } finally {
+    progress?.stop();
+    condition?.dispose();
+    data.dispose();
+    trainer.dispose();
+  }
+}

@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+
+import { demoCommand } from './commands/demo.js';
+import { sampleCommand } from './commands/sample.js';
+import { trainCommand } from './commands/train.js';
+
+/** The `ganforge` command line. */
+export function ganforgeProgram(version: string): Command {
+  return new Command('ganforge')
+    .description('Train and run GANs on TensorFlow.js: DCGAN, LAPGAN, text-to-image and SRGAN.')
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)')
+    .addCommand(trainCommand())
+    .addCommand(sampleCommand())
+    .addCommand(demoCommand());
+}
