@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs';
+// The stock wasm kernels register on import; importing here guarantees they are in the registry
+// before ours are added, so a later import cannot put the stock Conv2DBackpropInput back.
+import '@tensorflow/tfjs-backend-wasm';
+
+import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.js';
+import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input.js';
+import {
+  isExplicitSamePaddingWrapper,
+  samePaddingConvolutions,
+  withExplicitSamePadding,
+} from './explicit-same-padding.js';
+import { tileConfig } from './tile.js';
+
+// Kernels tfjs-backend-wasm 4.22 does not have. Should a later version ship them natively, its
+// kernels are kept.
+const missingKernels = [
+  conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+];
+
+// Kernels wasm has but runs slowly: Conv2DBackpropInput as a scalar loop outside XNNPACK, Tile
+// (used by tfjs's BatchNorm gradient) with per-element index arithmetic.
+const replacedKernels = [conv2DBackpropInputConfig, tileConfig];
+
+/**
+ * Makes the `wasm` backend able to train convolutional networks at XNNPACK speed: registers the
+ * convolution gradient kernels tfjs-backend-wasm 4.22 lacks (`Conv2DBackpropFilter`, the two
+ * depthwise backprop kernels) and replaces its slow `Conv2DBackpropInput` (every input gradient and
+ * every `conv2dTranspose`) and its slow `Tile` (every BatchNorm gradient). All are composed of
+ * other wasm kernels or heap copies and need no setup, so this may be
+ * called before or after `tf.setBackend('wasm')`. Calling it again does nothing.
+ *
+ * It also works around a stock bug: the wasm convolutions get 'same' padding wrong when a filter
+ * dimension is smaller than its stride (see {@link withExplicitSamePadding}).
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import '@tensorflow/tfjs-backend-wasm';
+ * import { registerWasmTrainingKernels } from '@ganforge/backend-node';
+ *
+ * registerWasmTrainingKernels();
+ * await tf.setBackend('wasm');
+ * const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3]);
+ * const w = tf.variable(tf.randomNormal<tf.Rank.R4>([3, 3, 3, 4]));
+ * const grads = tf.variableGrads(() => tf.conv2d(x, w, 2, 'same').square().sum());
+ * console.log(grads.grads[w.name]!.shape); // [3, 3, 3, 4]
+ * ```
+ */
+export function registerWasmTrainingKernels(): void {
+  for (const config of missingKernels) {
+    if (tf.getKernel(config.kernelName, 'wasm') === undefined) tf.registerKernel(config);
+  }
+  for (const config of replacedKernels) {
+    const current = tf.getKernel(config.kernelName, 'wasm');
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    // unregister first: registerKernel over an existing kernel works too, but logs a warning.
+    if (current !== undefined) tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+  }
+  for (const [kernelName, depthwise] of samePaddingConvolutions) {
+    const stock = tf.getKernel(kernelName, 'wasm');
+    if (stock === undefined || isExplicitSamePaddingWrapper(stock.kernelFunc)) continue;
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel(withExplicitSamePadding(stock, depthwise));
+  }
+}
