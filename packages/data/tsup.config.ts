@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/node.ts'],
+  entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
@@ -9,6 +9,4 @@ export default defineConfig({
   target: 'es2022',
   splitting: false,
   shims: true,
-  // node.ts reaches the platform-free half through the package name, so both share one copy.
-  external: ['@ganforge/data'],
 });

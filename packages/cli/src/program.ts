@@ -7,7 +7,7 @@ import { trainCommand } from './commands/train.js';
 /** The `ganforge` command line. */
 export function ganforgeProgram(version: string): Command {
   return new Command('ganforge')
-    .description('Train and run GANs on TensorFlow.js: DCGAN, LAPGAN, text-to-image and SRGAN.')
+    .description('Train GANs on TensorFlow.js and sample from them.')
     .version(version)
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(trainCommand())

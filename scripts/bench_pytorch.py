@@ -1,0 +1,103 @@
+"""PyTorch peer of `pnpm bench`: the same DCGAN models as scripts/bench-models.ts, same step
+(one D update on real + detached fake, one G update, non-saturating BCE, Adam 2e-4 / 0.5), timed
+the same way (median ms per step after warm-up). Prints one JSON line.
+
+    python3 scripts/bench_pytorch.py --model dcgan28 --batch 64 --steps 10 --warmup 3 [--device cuda]
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+
+
+def dcgan(size, channels, latent, filters):
+    start, stages = {28: (7, 2), 32: (4, 3), 64: (4, 4)}[size]
+    widest = filters * 2 ** (stages - 1)
+
+    class Generator(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.project = nn.Linear(latent, start * start * widest, bias=False)
+            self.project_bn = nn.BatchNorm1d(start * start * widest)
+            layers = []
+            for stage in range(stages - 1):
+                width_in = filters * 2 ** (stages - 1 - stage)
+                layers += [nn.ConvTranspose2d(width_in, width_in // 2, 4, 2, 1, bias=False), nn.BatchNorm2d(width_in // 2), nn.ReLU(True)]
+            layers += [nn.ConvTranspose2d(filters, channels, 4, 2, 1), nn.Tanh()]
+            self.net = nn.Sequential(*layers)
+
+        def forward(self, z):
+            x = torch.relu(self.project_bn(self.project(z)))
+            return self.net(x.view(-1, widest, start, start))
+
+    layers, width_in = [], channels
+    for stage in range(stages):
+        width = filters * 2 ** stage
+        layers.append(nn.Conv2d(width_in, width, 4, 2, 1, bias=stage == 0))
+        if stage > 0:
+            layers.append(nn.BatchNorm2d(width))
+        layers.append(nn.LeakyReLU(0.2))
+        width_in = width
+    layers += [nn.Flatten(), nn.Linear(start * start * widest, 1)]
+    return Generator(), nn.Sequential(*layers)
+
+
+MODELS = {
+    'dcgan28': dict(size=28, channels=1, latent=100, filters=64),
+    'dcgan64': dict(size=64, channels=3, latent=100, filters=64),
+}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--model', required=True, choices=sorted(MODELS))
+    parser.add_argument('--batch', type=int, default=64)
+    parser.add_argument('--steps', type=int, default=10)
+    parser.add_argument('--warmup', type=int, default=3)
+    parser.add_argument('--threads', type=int, default=0)
+    parser.add_argument('--device', default='cpu')
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    spec = MODELS[args.model]
+    device = torch.device(args.device)
+    generator, discriminator = (m.to(device) for m in dcgan(**spec))
+    opt_g = torch.optim.Adam(generator.parameters(), 2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(discriminator.parameters(), 2e-4, betas=(0.5, 0.999))
+    bce = nn.BCEWithLogitsLoss()
+    size, channels, batch = spec['size'], spec['channels'], args.batch
+    data = torch.rand(4 * batch, channels, size, size, device=device) * 2 - 1
+    ones = torch.ones(batch, 1, device=device)
+    zeros = torch.zeros(batch, 1, device=device)
+    times = []
+    for step in range(args.warmup + args.steps):
+        started = time.perf_counter()
+        real = data[(step % 4) * batch:(step % 4 + 1) * batch]
+        fake = generator(torch.randn(batch, spec['latent'], device=device))
+        opt_d.zero_grad(set_to_none=True)
+        loss_d = bce(discriminator(real), ones) + bce(discriminator(fake.detach()), zeros)
+        loss_d.backward()
+        opt_d.step()
+        opt_g.zero_grad(set_to_none=True)
+        loss_g = bce(discriminator(fake), ones)
+        loss_g.backward()
+        opt_g.step()
+        _ = (loss_d.item(), loss_g.item())  # synchronises, as the tfjs loops read their losses
+        if step >= args.warmup:
+            times.append((time.perf_counter() - started) * 1000)
+    config = torch.__config__.show()
+    blas = next((line.split('=')[1].split(',')[0].strip() for line in config.splitlines() if 'BLAS_INFO' in line), 'unknown')
+    print(json.dumps({
+        'ms': statistics.median(times),
+        'torch': torch.__version__,
+        'threads': torch.get_num_threads(),
+        'device': torch.cuda.get_device_name(0) if device.type == 'cuda' else 'cpu',
+        'blas': blas,
+    }))
+
+
+if __name__ == '__main__':
+    main()
