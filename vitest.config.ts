@@ -16,6 +16,8 @@ export const workspaceAliases = {
 export default defineConfig({
   resolve: { alias: workspaceAliases },
   test: {
+    // The JSON report lets .ci/run print one 'N passed, N failed' line for the CI log.
+    reporters: ['default', ['json', { outputFile: '.cache/vitest-report.json' }]],
     projects: [
       {
         extends: true,

