@@ -11,6 +11,11 @@ export const workspaceAliases = {
   '@ganforge/data/node': source('./packages/data/src/node.ts'),
   '@ganforge/data': source('./packages/data/src/index.ts'),
   '@ganforge/backend-node': source('./packages/backend-node/src/index.ts'),
+  '@ganforge/srgan/node': source('./packages/srgan/src/node.ts'),
+  '@ganforge/srgan': source('./packages/srgan/src/index.ts'),
+  '@ganforge/text/node': source('./packages/text/src/node.ts'),
+  '@ganforge/text': source('./packages/text/src/index.ts'),
+  '@ganforge/backend-wasm': source('./packages/backend-wasm/src/index.ts'),
 };
 
 export default defineConfig({

@@ -12,9 +12,9 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
   conv2DBackpropFilterConfig,
   createConv2DBackpropFilterConfig,
-} from '../packages/backend-node/src/wasm-kernels/conv2d-backprop-filter.js';
-import { createConv2DBackpropInputConfig } from '../packages/backend-node/src/wasm-kernels/conv2d-backprop-input.js';
-import { registerWasmTrainingKernels } from '../packages/backend-node/src/wasm-kernels/register-wasm-training-kernels.js';
+} from '../packages/backend-wasm/src/kernels/conv2d-backprop-filter.js';
+import { createConv2DBackpropInputConfig } from '../packages/backend-wasm/src/kernels/conv2d-backprop-input.js';
+import { registerWasmTrainingKernels } from '../packages/backend-wasm/src/kernels/register-wasm-training-kernels.js';
 
 const argument = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);

@@ -1,10 +1,11 @@
+import { wasmAdapter } from '@ganforge/backend-wasm';
 import type { BackendAdapter, BackendInfo } from '@ganforge/core';
 import { BackendUnavailableError, InvalidArgumentError } from '@ganforge/core';
 
 import { type NodeBackendName, nodeBackendNames } from './backend-names.js';
 import { cpuAdapter } from './cpu-adapter.js';
+import { dawnWebGpuAdapter } from './dawn-webgpu-adapter.js';
 import { tensorflowCpuAdapter, tensorflowGpuAdapter } from './tensorflow-adapters.js';
-import { wasmAdapter } from './wasm-adapter.js';
 
 export interface UseBackendOptions {
   /** Force one backend; also read from the GANFORGE_BACKEND environment variable. */
@@ -16,8 +17,14 @@ export interface UseBackendOptions {
 }
 
 /** The default adapters, fastest first. */
-export function defaultNodeAdapters(): BackendAdapter[] {
-  return [tensorflowGpuAdapter(), tensorflowCpuAdapter(), wasmAdapter, cpuAdapter];
+export function defaultNodeAdapters(options: { allowSoftwareWebGpu?: boolean } = {}): BackendAdapter[] {
+  return [
+    tensorflowGpuAdapter(),
+    tensorflowCpuAdapter(),
+    dawnWebGpuAdapter({ allowSoftware: options.allowSoftwareWebGpu }),
+    wasmAdapter(),
+    cpuAdapter,
+  ];
 }
 
 /**
@@ -32,9 +39,10 @@ export function defaultNodeAdapters(): BackendAdapter[] {
  * ```
  */
 export async function useBackend(options: UseBackendOptions = {}): Promise<BackendInfo> {
-  const adapters = options.adapters ?? defaultNodeAdapters();
   const fromEnvironment = process.env['GANFORGE_BACKEND'] || undefined;
   const requested = options.backend ?? fromEnvironment;
+  // Asking for WebGPU by name accepts a software adapter; choosing by itself, useBackend does not.
+  const adapters = options.adapters ?? defaultNodeAdapters({ allowSoftwareWebGpu: requested === 'webgpu' });
   const log = options.log === false ? undefined : (options.log ?? ((message: string) => console.error(message)));
 
   let info: BackendInfo;

@@ -10,10 +10,10 @@ import { tileImages } from './image-grid.js';
 import { saveImageGrid } from './save-image-grid.js';
 
 describe('tileImages', () => {
-  it('lays out images left to right, top to bottom, with padding', () => {
+  it('lays out images left to right, top to bottom, with padding', async () => {
     // Three 1x2 grey images: -1 (black), 0 (mid grey: round(127.5) = 128), 1 (white); 2 columns, padding 1.
     const images = tf.tensor4d([-1, -1, 0, 0, 1, 1], [3, 1, 2, 1]);
-    const grid = tileImages(images, { columns: 2, padding: 1, background: 50 });
+    const grid = await tileImages(images, { columns: 2, padding: 1, background: 50 });
     expect([grid.width, grid.height]).toEqual([2 * 2 + 3, 2 * 1 + 3]);
     const red = (x: number, y: number) => grid.data[(y * grid.width + x) * 4];
     expect([red(0, 0), red(1, 1), red(2, 1), red(3, 1), red(4, 1), red(5, 1), red(1, 3), red(4, 3)]).toEqual([
@@ -22,13 +22,13 @@ describe('tileImages', () => {
     expect(grid.data[(1 * grid.width + 1) * 4 + 3]).toBe(255);
   });
 
-  it('keeps colour channels', () => {
-    const grid = tileImages(tf.tensor4d([1, -1, -1], [1, 1, 1, 3]), { padding: 0 });
+  it('keeps colour channels', async () => {
+    const grid = await tileImages(tf.tensor4d([1, -1, -1], [1, 1, 1, 3]), { padding: 0 });
     expect(Array.from(grid.data)).toEqual([255, 0, 0, 255]);
   });
 
-  it('rejects a non-batch tensor with its shape', () => {
-    expect(() => tileImages(tf.zeros([28, 28, 1]))).toThrow(
+  it('rejects a non-batch tensor with its shape', async () => {
+    await expect(tileImages(tf.zeros([28, 28, 1]))).rejects.toThrow(
       /images: expected shape \[\*, \*, \*, \*\], received \[28, 28, 1\]/,
     );
   });

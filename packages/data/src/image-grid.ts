@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 
 import { assertInteger, assertRank, describedAs, InvalidArgumentError } from '@ganforge/core';
 
@@ -23,9 +23,10 @@ export interface RgbaImage {
 
 /**
  * Tiles a batch of images in [-1, 1] ([N, H, W, 1 or 3]) into one RGBA bitmap, ready to be
- * encoded as PNG (`saveImageGrid` in `@ganforge/data/node`) or drawn on a canvas.
+ * encoded as PNG (`saveImageGrid` in `@ganforge/data/node`) or drawn on a canvas. Asynchronous
+ * because it reads the tensor with `data()`: WebGPU in Node cannot read synchronously.
  */
-export function tileImages(images: tf.Tensor, options: ImageGridOptions = {}): RgbaImage {
+export async function tileImages(images: tf.Tensor, options: ImageGridOptions = {}): Promise<RgbaImage> {
   assertRank(images, 4, 'images', 'Pass a batch [N, height, width, channels] in [-1, 1].');
   const [count, height, width, channels] = images.shape as [number, number, number, number];
   if (channels !== 1 && channels !== 3) {
@@ -40,7 +41,9 @@ export function tileImages(images: tf.Tensor, options: ImageGridOptions = {}): R
   const rows = Math.ceil(count / columns);
   const gridWidth = columns * width + (columns + 1) * padding;
   const gridHeight = rows * height + (rows + 1) * padding;
-  const pixels = tf.tidy(() => symmetricToPixels(images).dataSync());
+  const pixelTensor = symmetricToPixels(images);
+  const pixels = await pixelTensor.data();
+  pixelTensor.dispose();
   const data = new Uint8Array(gridWidth * gridHeight * 4).fill(background);
   for (let index = 0; index < count; index++) {
     const left = padding + (index % columns) * (width + padding);

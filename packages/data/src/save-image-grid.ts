@@ -23,7 +23,7 @@ export function encodePng(image: RgbaImage): Uint8Array {
  * ```
  */
 export async function saveImageGrid(images: tf.Tensor, path: string, options: ImageGridOptions = {}): Promise<void> {
-  const bytes = encodePng(tileImages(images, options));
+  const bytes = encodePng(await tileImages(images, options));
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, bytes);

@@ -1,0 +1,2 @@
+export { registerWasmTrainingKernels } from './kernels/register-wasm-training-kernels.js';
+export { wasmAdapter, type WasmAdapterOptions } from './wasm-adapter.js';
