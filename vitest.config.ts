@@ -10,6 +10,8 @@ export const workspaceAliases = {
   '@ganforge/core': source('./packages/core/src/index.ts'),
   '@ganforge/data/node': source('./packages/data/src/node.ts'),
   '@ganforge/data': source('./packages/data/src/index.ts'),
+  '@ganforge/metrics/node': source('./packages/metrics/src/node.ts'),
+  '@ganforge/metrics': source('./packages/metrics/src/index.ts'),
   '@ganforge/backend-node': source('./packages/backend-node/src/index.ts'),
   '@ganforge/srgan/node': source('./packages/srgan/src/node.ts'),
   '@ganforge/srgan': source('./packages/srgan/src/index.ts'),

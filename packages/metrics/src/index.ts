@@ -1,0 +1,8 @@
+export {
+  type ImageQualityChannel,
+  imageQualityChannels,
+  type ImageQualityOptions,
+  type PerImageResult,
+} from './image-quality-input.js';
+export { psnr } from './psnr.js';
+export { ssim } from './ssim.js';
