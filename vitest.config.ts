@@ -13,6 +13,7 @@ export const workspaceAliases = {
   '@ganforge/metrics/node': source('./packages/metrics/src/node.ts'),
   '@ganforge/metrics': source('./packages/metrics/src/index.ts'),
   '@ganforge/backend-node': source('./packages/backend-node/src/index.ts'),
+  '@ganforge/backend-browser': source('./packages/backend-browser/src/index.ts'),
   '@ganforge/srgan/node': source('./packages/srgan/src/node.ts'),
   '@ganforge/srgan': source('./packages/srgan/src/index.ts'),
   '@ganforge/text/node': source('./packages/text/src/node.ts'),
@@ -31,8 +32,18 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
-          exclude: ['**/*.slow.test.ts', '**/*.gpu.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.slow.test.ts', '**/*.gpu.test.ts', '**/*.browser.test.ts', '**/node_modules/**'],
           testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Real headless Chromium (Debian's chromium + playwright-core); run with the rest by `pnpm test`.
+          name: 'browser',
+          include: ['packages/*/src/**/*.browser.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
         },
       },
     ],

@@ -44,6 +44,15 @@ describe('AdversarialTrainer', () => {
     expect(new Set(counts).size).toBe(1);
   });
 
+  it('writes checkpoints without leaking tensors', async () => {
+    const trainer = unconditionalTrainer({ ema: { decay: 0.9 } });
+    await trainer.fit(new TensorDataset({ real: tinyData(16) }), { batchSize: 8, steps: 2 });
+    const before = tf.memory().numTensors;
+    await trainer.checkpoint();
+    await trainer.checkpoint();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('keeps the tensor count flat for a convolutional DCGAN too', async () => {
     const { generator, discriminator } = dcgan({ size: 28, latentDim: 4, filters: 2 });
     const data = new TensorDataset({ real: tf.randomUniform([8, 28, 28, 1], -1, 1, 'float32', 1) });

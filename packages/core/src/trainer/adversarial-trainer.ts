@@ -248,8 +248,8 @@ export class AdversarialTrainer {
           )
         : undefined,
       optimizers: {
-        generator: await serializeTensors(generatorOptimizer),
-        discriminator: await serializeTensors(discriminatorOptimizer),
+        generator: await serializeOptimizerState(generatorOptimizer),
+        discriminator: await serializeOptimizerState(discriminatorOptimizer),
       },
     };
   }
@@ -627,6 +627,18 @@ class EpochCursor {
     this.#ahead = undefined;
     await this.#iterator?.return?.();
     this.#iterator = undefined;
+  }
+}
+
+/**
+ * Serializes `optimizer.getWeights()`. tfjs makes a fresh scalar for the iteration count on every
+ * call (the slots themselves are the optimizer's variables), so that scalar is disposed here.
+ */
+async function serializeOptimizerState(slots: { name: string; tensor: tf.Tensor }[]) {
+  try {
+    return await serializeTensors(slots);
+  } finally {
+    tf.dispose(slots.map(({ tensor }) => tensor).filter((tensor) => !(tensor instanceof tf.Variable)));
   }
 }
 

@@ -1,0 +1,145 @@
+// Node side of the browser tests: bundles the test page and worker with esbuild, serves them (and
+// tfjs-backend-wasm's .wasm files) on 127.0.0.1, and opens them in Debian's chromium via playwright-core.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join } from 'node:path';
+
+import { build } from 'esbuild';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+import type { BrowserTestApi } from './test-page.js';
+
+const here = dirname(new URL(import.meta.url).pathname);
+const require = createRequire(import.meta.url);
+const wasmDist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist';
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+};
+
+export interface BrowserSession {
+  readonly page: Page;
+  /** Calls a function of the page's test API (test-page.ts) and returns its result. */
+  call<K extends keyof BrowserTestApi>(
+    name: K,
+    ...args: Parameters<BrowserTestApi[K]>
+  ): Promise<Awaited<ReturnType<BrowserTestApi[K]>>>;
+  close(): Promise<void>;
+}
+
+export async function openBrowserSession(): Promise<BrowserSession> {
+  const out = mkdtempSync(join(tmpdir(), 'ganforge-browser-'));
+  await build({
+    entryPoints: { 'test-page': join(here, 'test-page.ts'), 'test-worker': join(here, 'test-worker.ts') },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'chrome120',
+    outdir: out,
+    logLevel: 'error',
+    alias: workspaceSources(),
+  });
+  const files: Record<string, Buffer> = {
+    '/index.html': Buffer.from(
+      '<!doctype html><html><body><script type="module" src="/test-page.js"></script></body></html>',
+    ),
+    '/test-page.js': readFileSync(join(out, 'test-page.js')),
+    '/test-worker.js': readFileSync(join(out, 'test-worker.js')),
+  };
+  for (const name of [
+    'tfjs-backend-wasm.wasm',
+    'tfjs-backend-wasm-simd.wasm',
+    'tfjs-backend-wasm-threaded-simd.wasm',
+  ]) {
+    files[`/wasm/${name}`] = readFileSync(join(wasmDist, name));
+  }
+  const server = createServer((request, response) => {
+    const requested = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const path = requested === '/' ? '/index.html' : requested;
+    const body = files[path];
+    if (!body) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': contentTypes[extname(path)] ?? 'application/octet-stream' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({
+      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        // Software WebGL (the machines that run these tests have no GPU).
+        '--use-gl=swiftshader',
+        '--enable-unsafe-swiftshader',
+      ],
+    });
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'warning' || message.type() === 'error') errors.push(message.text());
+    });
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(
+      () => (globalThis as unknown as { ganforgeReady?: boolean }).ganforgeReady === true,
+      undefined,
+      {
+        timeout: 60_000,
+      },
+    );
+    const opened = browser;
+    return {
+      page,
+      call: async (name, ...args) => {
+        try {
+          return (await page.evaluate(
+            ([fn, fnArgs]) =>
+              (globalThis as unknown as { ganforge: Record<string, (...a: unknown[]) => unknown> }).ganforge[fn]!(
+                ...fnArgs,
+              ),
+            [name, args] as [string, unknown[]],
+          )) as never;
+        } catch (error) {
+          throw new Error(
+            `${String(name)} failed in the browser: ${String(error)}${errors.length ? `\npage errors: ${errors.join('\n')}` : ''}`,
+          );
+        }
+      },
+      close: async () => {
+        await opened.close();
+        await closeServer(server);
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await closeServer(server);
+    throw error;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** Bundle workspace packages from their sources, as the tests do (no build needed). */
+function workspaceSources(): Record<string, string> {
+  const packages = join(here, '..', '..', '..');
+  return {
+    '@ganforge/core': join(packages, 'core/src/index.ts'),
+    '@ganforge/data': join(packages, 'data/src/index.ts'),
+    '@ganforge/backend-wasm': join(packages, 'backend-wasm/src/index.ts'),
+  };
+}
