@@ -12,6 +12,7 @@ export const workspaceAliases = {
   '@ganforge/data': source('./packages/data/src/index.ts'),
   '@ganforge/metrics/node': source('./packages/metrics/src/node.ts'),
   '@ganforge/metrics': source('./packages/metrics/src/index.ts'),
+  '@ganforge/laplacian': source('./packages/laplacian/src/index.ts'),
   '@ganforge/backend-node': source('./packages/backend-node/src/index.ts'),
   '@ganforge/backend-browser': source('./packages/backend-browser/src/index.ts'),
   '@ganforge/srgan/node': source('./packages/srgan/src/node.ts'),
