@@ -1,0 +1,132 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+
+import { GanForgeError, InvalidArgumentError, loadGenerator } from '@ganforge/core';
+import { FileCheckpointStore } from '@ganforge/core/node';
+import { type UpscalingMetadata, type UpscalingModel, upscalingModel } from '@ganforge/srgan';
+import * as tf from '@tensorflow/tfjs';
+
+import { fileSystemHandler } from './file-system-handler.js';
+
+/** A model could not be found or loaded; the message says where GANForge looked. */
+export class ModelNotFoundError extends GanForgeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MODEL_NOT_FOUND', message, options);
+  }
+}
+
+/** What an UpscalerJS model package exports per scale (`@upscalerjs/<model>/<scale>x`). */
+interface UpscalerJsModelDefinition {
+  readonly scale?: number;
+  readonly modelType?: string;
+  readonly path?: string;
+  readonly _internals?: { readonly path?: string };
+  readonly inputRange?: readonly [number, number];
+  readonly outputRange?: readonly [number, number];
+  readonly setup?: (tfjs: typeof tf) => void | Promise<void>;
+  readonly preprocess?: unknown;
+  readonly postprocess?: unknown;
+}
+
+/**
+ * Finds and loads a super-resolution model for Node, from:
+ * - a folder with a model.json (tfjs layers format), or the model.json itself;
+ * - a GANForge run folder with a `latest.gfckpt` (the generator of `ganforge train srgan`);
+ * - an npm package name, resolved from `from` (default: the working directory): UpscalerJS model
+ *   packages (`@upscalerjs/esrgan-slim`, ...) are read through their `./<scale>x` model definition
+ *   (model path, pixel ranges, custom-layer setup), other packages through a model.json at their root.
+ *
+ * @example
+ * ```ts
+ * const esrgan = await resolveUpscalingModel('@upscalerjs/esrgan-slim', { scale: 4 });
+ * const ours = await resolveUpscalingModel('runs/srgan');
+ * ```
+ */
+export async function resolveUpscalingModel(
+  specifier: string,
+  options: UpscalingMetadata & { from?: string } = {},
+): Promise<UpscalingModel> {
+  if (typeof specifier !== 'string' || specifier.length === 0) {
+    throw new InvalidArgumentError('model', 'a folder, a model.json path or an npm package name', specifier);
+  }
+  const { from, ...metadata } = options;
+  const path = resolve(specifier);
+  if (existsSync(path)) {
+    if (statSync(path).isDirectory()) {
+      if (existsSync(join(path, 'model.json'))) return loadFromJson(join(path, 'model.json'), metadata);
+      if (existsSync(join(path, 'latest.gfckpt'))) return loadFromCheckpoint(path, metadata);
+      throw new ModelNotFoundError(
+        `model: the folder ${path} has neither a model.json (tfjs layers format) nor a latest.gfckpt (a GANForge run).`,
+      );
+    }
+    return loadFromJson(path, metadata);
+  }
+  return loadFromPackage(specifier, from ?? process.cwd(), metadata);
+}
+
+async function loadFromJson(path: string, metadata: UpscalingMetadata): Promise<UpscalingModel> {
+  try {
+    return upscalingModel(await tf.loadLayersModel(fileSystemHandler(path)), metadata);
+  } catch (cause) {
+    throw new ModelNotFoundError(
+      `model: could not load the tfjs layers model ${path}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+async function loadFromCheckpoint(folder: string, metadata: UpscalingMetadata): Promise<UpscalingModel> {
+  const checkpoint = await new FileCheckpointStore(folder).load('latest');
+  const generator = await loadGenerator(checkpoint);
+  const stored = (checkpoint?.metadata['upscaling'] ?? {}) as UpscalingMetadata;
+  return upscalingModel(generator, { ...stored, ...metadata });
+}
+
+async function loadFromPackage(name: string, from: string, metadata: UpscalingMetadata): Promise<UpscalingModel> {
+  const require = createRequire(join(resolve(from), 'package.json'));
+  // Node's own lookup folders; not require.resolve('<name>/package.json'), which a package's "exports" may hide.
+  const packageJsonPath = (require.resolve.paths(name) ?? [])
+    .map((folder) => join(folder, name, 'package.json'))
+    .find((candidate) => existsSync(candidate));
+  if (packageJsonPath === undefined) {
+    throw new ModelNotFoundError(
+      `model: '${name}' is not a folder or file, nor an npm package installed where ${from} can resolve it. ` +
+        `Install it (npm install ${name}) or pass a folder with a model.json.`,
+    );
+  }
+  const root = dirname(packageJsonPath);
+  const manifest = JSON.parse(await readFile(packageJsonPath, 'utf8')) as { exports?: Record<string, unknown> };
+  const scale = metadata.scale ?? 4;
+  const entry = `./${scale}x`;
+  if (manifest.exports && entry in manifest.exports) {
+    const loaded = require(`${name}/${scale}x`) as UpscalerJsModelDefinition | { default: UpscalerJsModelDefinition };
+    const definition = 'default' in loaded ? loaded.default : loaded;
+    if (definition.modelType !== undefined && definition.modelType !== 'layers') {
+      throw new ModelNotFoundError(
+        `model: ${name}/${scale}x is a '${definition.modelType}' model; upscale runs tfjs layers models only.`,
+      );
+    }
+    if (definition.preprocess !== undefined || definition.postprocess !== undefined) {
+      throw new ModelNotFoundError(
+        `model: ${name}/${scale}x needs custom pre/postprocessing, which upscale does not run.`,
+      );
+    }
+    // UpscalerJS ESRGAN packages register their custom layers (e.g. MultiplyBeta, PixelShuffle4x) here.
+    await definition.setup?.(tf);
+    const modelPath = definition.path ?? definition._internals?.path ?? `models/x${scale}/model.json`;
+    return loadFromJson(join(root, modelPath), {
+      scale: definition.scale ?? scale,
+      inputRange: definition.inputRange,
+      outputRange: definition.outputRange,
+      ...metadata,
+    });
+  }
+  for (const candidate of ['model.json', `models/x${scale}/model.json`, 'model/model.json']) {
+    if (existsSync(join(root, candidate))) return loadFromJson(join(root, candidate), metadata);
+  }
+  throw new ModelNotFoundError(
+    `model: the package ${name} (${root}) exports no '${entry}' model definition and has no model.json.`,
+  );
+}
