@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { demoCommand } from './commands/demo.js';
 import { sampleCommand } from './commands/sample.js';
 import { trainCommand } from './commands/train.js';
+import { upscaleCommand } from './commands/upscale.js';
 
 /** The `ganforge` command line. */
 export function ganforgeProgram(version: string): Command {
@@ -12,5 +13,6 @@ export function ganforgeProgram(version: string): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addCommand(trainCommand())
     .addCommand(sampleCommand())
+    .addCommand(upscaleCommand())
     .addCommand(demoCommand());
 }

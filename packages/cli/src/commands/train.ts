@@ -7,6 +7,7 @@ import { trainDcgan } from '../dcgan-run.js';
 import { backendOption } from '../backend-option.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { interruptSignal } from '../interrupt-signal.js';
+import { addSuperResolutionTrainCommands } from './srgan-training.js';
 
 export function trainCommand(): Command {
   const train = new Command('train').description('Train a model (see `ganforge train <model> --help`).');
@@ -68,5 +69,6 @@ export function trainCommand(): Command {
           `${(summary.durationMs / 1000).toFixed(0)} s. Samples: ${options['out']}/samples.png, checkpoint: ${options['out']}/latest.gfckpt`,
       );
     });
+  addSuperResolutionTrainCommands(train);
   return train;
 }

@@ -1,0 +1,309 @@
+import { writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { useBackend } from '@ganforge/backend-node';
+import { InvalidArgumentError, type TrainingSummary } from '@ganforge/core';
+import { FileCheckpointStore } from '@ganforge/core/node';
+import {
+  saveUpscalingModel,
+  srganDiscriminator,
+  srganTrainer,
+  srresnet,
+  srresnetReceptiveRadius,
+  type SrresnetScale,
+  SuperResolutionDataset,
+  trainSrresnet,
+  type SrresnetTrainingSummary,
+  vgg19FeatureExtractor,
+} from '@ganforge/srgan';
+import { fileSystemHandler, loadPhotos, resolveUpscalingModel } from '@ganforge/srgan/node';
+import * as tf from '@tensorflow/tfjs';
+import cliProgress from 'cli-progress';
+import { type Command, Option } from 'commander';
+
+import { backendOption } from '../backend-option.js';
+import { interruptSignal } from '../interrupt-signal.js';
+import { integerOption, positiveNumberOption } from '../option-parsers.js';
+
+/** Options shared by `train srresnet` and `train srgan`. */
+interface SuperResolutionCommonOptions {
+  images: string;
+  out: string;
+  include?: string;
+  exclude?: string;
+  steps?: number;
+  minutes?: number;
+  scale: string;
+  crop: number;
+  batchSize: number;
+  cropsPerEpoch?: number;
+  lr: number;
+  seed: number;
+  backend?: string;
+}
+
+const list = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+
+function addCommonOptions(command: Command): Command {
+  return command
+    .requiredOption('--images <folder>', 'folder of high-resolution PNG/JPEG photos to crop training pairs from')
+    .requiredOption('--out <folder>', 'run folder: the generator is written to <out>/model (tfjs layers format)')
+    .option('--include <files>', 'comma-separated file names to train on (default: all)')
+    .option('--exclude <files>', 'comma-separated file names to leave out (e.g. your test photos)')
+    .option('--steps <n>', 'stop after this many steps', integerOption(1))
+    .option('--minutes <m>', 'stop after this many minutes', positiveNumberOption)
+    .addOption(new Option('--scale <n>', 'upscaling factor').choices(['2', '4', '8']).default('4'))
+    .option('--crop <px>', 'side of the high-resolution crops (SRGAN: 96)', integerOption(8), 96)
+    .option('--batch-size <n>', 'crops per step (SRGAN: 16)', integerOption(1), 16)
+    .option('--crops-per-epoch <n>', 'crops per pass over the photos (default 16 per photo)', integerOption(1))
+    .option('--lr <rate>', 'Adam learning rate (SRGAN: 1e-4)', positiveNumberOption, 1e-4)
+    .option('--seed <n>', 'seed of all randomness', integerOption(0), 0)
+    .addOption(backendOption());
+}
+
+async function loadTrainingData(options: SuperResolutionCommonOptions): Promise<SuperResolutionDataset> {
+  if (options.steps === undefined && options.minutes === undefined) {
+    throw new InvalidArgumentError('--steps / --minutes', 'at least one of them, to say when to stop', undefined);
+  }
+  const { images, paths } = await loadPhotos(options.images, {
+    include: list(options.include),
+    exclude: list(options.exclude),
+    minSize: options.crop,
+  });
+  console.error(`[ganforge] training on ${paths.length} photos: ${paths.map((p) => p.split('/').at(-1)).join(', ')}`);
+  const dataset = new SuperResolutionDataset({
+    images,
+    cropSize: options.crop,
+    scale: Number(options.scale),
+    cropsPerEpoch: options.cropsPerEpoch ?? Math.max(16 * images.length, options.batchSize),
+  });
+  tf.dispose(images);
+  return dataset;
+}
+
+/** A cli-progress bar on a terminal; elsewhere (logs, CI) one plain line every 10 s. */
+function progressBar(total: number | undefined, durationMs: number | undefined, label: string) {
+  const byTime = total === undefined;
+  const started = Date.now();
+  const limit = byTime ? Math.round((durationMs ?? 0) / 1000) : total;
+  if (!process.stderr.isTTY) {
+    let lastLine = 0;
+    return {
+      update(step: number, stepsPerSecond: number, losses: string) {
+        if (Date.now() - lastLine < 10_000) return;
+        lastLine = Date.now();
+        const elapsed = Math.round((Date.now() - started) / 1000);
+        console.error(
+          `${label} step ${step}${byTime ? '' : `/${total}`} | ${elapsed} s | ${stepsPerSecond.toFixed(2)} steps/s | ${losses}`,
+        );
+      },
+      stop: () => undefined,
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    {
+      format: byTime
+        ? `${label} |{bar}| {value}/{total} s | step {step} | {speed} steps/s | {losses}`
+        : `${label} |{bar}| step {value}/{total} | {speed} steps/s | ETA {eta_formatted} | {losses}`,
+      hideCursor: true,
+      etaBuffer: 20,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(limit, 0, { step: 0, speed: '-', losses: '' });
+  return {
+    update(step: number, stepsPerSecond: number, losses: string) {
+      const value = byTime ? Math.min(limit, Math.round((Date.now() - started) / 1000)) : step;
+      bar.update(value, { step, speed: stepsPerSecond.toFixed(2), losses });
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+/** `ganforge train srresnet`: SRResNet pre-training on pixel MSE (SRGAN sec. 3.2). */
+export async function trainSrresnetRun(
+  options: SuperResolutionCommonOptions & { blocks: number; filters: number },
+): Promise<SrresnetTrainingSummary> {
+  await useBackend({ backend: options.backend as never });
+  const dataset = await loadTrainingData(options);
+  const scale = Number(options.scale) as SrresnetScale;
+  const generator = srresnet({ blocks: options.blocks, filters: options.filters, scale, seed: options.seed });
+  const progress = progressBar(options.steps, options.minutes && options.minutes * 60_000, 'srresnet');
+  const signal = interruptSignal();
+  try {
+    const summary = await trainSrresnet(generator, dataset, {
+      batchSize: options.batchSize,
+      steps: options.steps,
+      durationMs: options.minutes === undefined ? undefined : options.minutes * 60_000,
+      learningRate: options.lr,
+      seed: options.seed,
+      signal,
+      onStep: ({ step, loss, stepsPerSecond }) => progress.update(step, stepsPerSecond, `MSE ${loss.toFixed(4)}`),
+    });
+    progress.stop();
+    await saveUpscalingModel(generator, fileSystemHandler(join(options.out, 'model')), {
+      scale,
+      padding: srresnetReceptiveRadius({ blocks: options.blocks, scale }),
+    });
+    await writeRunFile(options.out, { command: 'train srresnet', options, summary });
+    return summary;
+  } finally {
+    progress.stop();
+    dataset.dispose();
+    generator.dispose();
+  }
+}
+
+/** `ganforge train srgan`: SRGAN fine-tuning on the core trainer, from an SRResNet run or from scratch. */
+export async function trainSrganRun(
+  options: SuperResolutionCommonOptions & {
+    init?: string;
+    blocks: number;
+    filters: number;
+    discriminatorFilters: number;
+    content: string;
+    vggWeights?: string;
+    adversarialWeight: number;
+    tvWeight: number;
+    resume: boolean;
+  },
+): Promise<TrainingSummary> {
+  await useBackend({ backend: options.backend as never });
+  const scale = Number(options.scale) as SrresnetScale;
+  const store = new FileCheckpointStore(options.out);
+  const existing = await store.load('latest');
+  if (existing && !options.resume) {
+    throw new InvalidArgumentError('--out', 'a folder without a checkpoint, or --resume to continue it', options.out);
+  }
+  let generator: tf.LayersModel;
+  let padding = srresnetReceptiveRadius({ blocks: options.blocks, scale });
+  if (options.init) {
+    const initial = await resolveUpscalingModel(join(options.init, 'model'));
+    if (initial.scale !== undefined && initial.scale !== scale) {
+      throw new InvalidArgumentError('--scale', `${initial.scale}, the scale of the --init model`, scale);
+    }
+    generator = initial.model;
+    padding = initial.padding ?? padding;
+  } else {
+    generator = srresnet({ blocks: options.blocks, filters: options.filters, scale, seed: options.seed });
+  }
+  const content =
+    options.content === 'mse'
+      ? 'mse'
+      : await vgg19FeatureExtractor({
+          weights: requireVggWeights(options.vggWeights),
+          layer: options.content,
+        });
+  const trainer = srganTrainer({
+    generator,
+    discriminator: srganDiscriminator({
+      size: options.crop,
+      filters: options.discriminatorFilters,
+      seed: options.seed,
+    }),
+    content,
+    adversarialWeight: options.adversarialWeight,
+    totalVariationWeight: options.tvWeight,
+    learningRate: options.lr,
+    seed: options.seed,
+  });
+  if (existing) await trainer.restore(existing);
+  const dataset = await loadTrainingData(options);
+  const steps = options.steps === undefined ? undefined : Math.max(0, options.steps - trainer.step);
+  const durationMs = options.minutes === undefined ? undefined : options.minutes * 60_000;
+  const progress = progressBar(options.steps, durationMs, 'srgan');
+  const upscaling = { scale, padding };
+  try {
+    const summary = await trainer.fit(dataset, {
+      batchSize: options.batchSize,
+      steps,
+      durationMs,
+      signal: interruptSignal(),
+      checkpoints: { store, every: 100, metadata: { upscaling, run: options } },
+      onStep: (event) =>
+        progress.update(
+          event.step,
+          event.stepsPerSecond,
+          `D ${event.discriminatorLoss.toFixed(3)} adv ${event.terms['adversarial']!.toFixed(3)} content ${Object.entries(
+            event.terms,
+          )
+            .find(([name]) => name.startsWith('content'))![1]
+            .toFixed(4)}`,
+        ),
+    });
+    progress.stop();
+    await saveUpscalingModel(generator, fileSystemHandler(join(options.out, 'model')), upscaling);
+    await writeRunFile(options.out, { command: 'train srgan', options, summary });
+    return summary;
+  } finally {
+    progress.stop();
+    dataset.dispose();
+    trainer.dispose();
+    if (typeof content === 'object') content.dispose();
+  }
+}
+
+function requireVggWeights(weights: string | undefined): string {
+  if (!weights) {
+    throw new InvalidArgumentError(
+      '--vgg-weights',
+      'a URL or file:// path to VGG19 weights in tfjs layers format for a VGG content loss',
+      weights,
+      'GANForge ships no VGG19 weights; use --content mse, or convert Keras VGG19 with tensorflowjs_converter.',
+    );
+  }
+  return /^[a-z]+:\/\//.test(weights) ? weights : `file://${join(process.cwd(), weights)}`;
+}
+
+async function writeRunFile(out: string, record: Record<string, unknown>): Promise<void> {
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'run.json'), JSON.stringify({ ...record, finishedAt: new Date().toISOString() }, null, 2));
+}
+
+/** Adds `srresnet` and `srgan` to `ganforge train`. */
+export function addSuperResolutionTrainCommands(train: Command): void {
+  addCommonOptions(
+    train
+      .command('srresnet')
+      .description('Pre-train an SRResNet (Ledig et al. 2016) on pixel MSE from random crops of a folder of photos.'),
+  )
+    .option('--blocks <n>', 'residual blocks (SRGAN: 16)', integerOption(0, 256), 16)
+    .option('--filters <n>', 'feature maps (SRGAN: 64)', integerOption(1), 64)
+    .action(async (options: SuperResolutionCommonOptions & { blocks: number; filters: number }) => {
+      const summary = await trainSrresnetRun(options);
+      console.log(
+        `Trained ${summary.steps} steps (stopped by ${summary.stoppedBy}) in ${(summary.durationMs / 1000).toFixed(0)} s, ` +
+          `last MSE ${summary.lastLoss.toFixed(4)}. Model: ${join(options.out, 'model')}`,
+      );
+    });
+  addCommonOptions(
+    train
+      .command('srgan')
+      .description('Train SRGAN (content loss + 1e-3 x adversarial), fine-tuning an SRResNet run given by --init.'),
+  )
+    .option('--init <run>', 'an SRResNet run folder (from `ganforge train srresnet`) to start the generator from')
+    .option('--blocks <n>', 'residual blocks when not starting from --init', integerOption(0, 256), 16)
+    .option('--filters <n>', 'feature maps when not starting from --init', integerOption(1), 64)
+    .option(
+      '--discriminator-filters <n>',
+      'filters of the first discriminator layers (SRGAN: 64)',
+      integerOption(1),
+      64,
+    )
+    .option('--content <loss>', "content loss: 'mse', 'vgg22', 'vgg54' or a VGG19 layer name", 'mse')
+    .option('--vgg-weights <url|path>', 'VGG19 weights (tfjs layers model.json) for a VGG content loss')
+    .option('--adversarial-weight <w>', 'weight of -log D(G(LR)) (SRGAN: 1e-3)', positiveNumberOption, 1e-3)
+    .option('--tv-weight <w>', 'weight of a total-variation term', Number, 0)
+    .option('--resume', 'continue the run in --out from its latest checkpoint', false)
+    .action(async (options: Parameters<typeof trainSrganRun>[0]) => {
+      const summary = await trainSrganRun(options);
+      console.log(
+        `Trained ${summary.stepsRun} steps (${summary.step} in total, stopped by ${summary.stoppedBy}) in ` +
+          `${(summary.durationMs / 1000).toFixed(0)} s. Model: ${join(options.out, 'model')}, checkpoint: ${join(options.out, 'latest.gfckpt')}`,
+      );
+    });
+}
