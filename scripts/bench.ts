@@ -3,7 +3,10 @@
 // and, where `python3 -c "import torch"` works, for the same model in PyTorch. Writes
 // docs/benchmarks.json (results accumulate per machine) and docs/benchmarks.md.
 //
-//   pnpm bench [--backends wasm,cpu] [--models dcgan28,dcgan64] [--steps 10] [--warmup 3] [--python /usr/bin/python3]
+//   pnpm bench [--backends wasm,webgpu,cpu] [--models dcgan28,dcgan64] [--steps 10] [--warmup 3]
+//              [--python /usr/bin/python3] [--json docs/benchmarks.json] [--markdown docs/benchmarks.md]
+//
+// PyTorch runs on CUDA when the tfjs backend is on a GPU, else on the CPU with all its cores.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -26,6 +29,12 @@ const steps = Number(option('steps', '10'));
 const warmup = Number(option('warmup', '3'));
 const python = option('python', existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 const root = join(import.meta.dirname, '..');
+const jsonPath = option('json', join(root, 'docs', 'benchmarks.json'));
+const mdPath = option('markdown', join(root, 'docs', 'benchmarks.md'));
+// Next to this script in the repo, or beside the bundle that scripts/gpu-check.sh assembles.
+const pytorchScript = [join(import.meta.dirname, 'bench_pytorch.py'), join(root, 'scripts', 'bench_pytorch.py')].find(
+  (path) => existsSync(path),
+);
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -82,16 +91,20 @@ async function timeTrainer(model: (typeof benchModels)[number]): Promise<number>
   return median(stamps.slice(warmup));
 }
 
-function timePytorch(model: string, batch: number): Result['pytorch'] {
+function timePytorch(model: string, batch: number, onGpu: boolean): Result['pytorch'] {
+  if (!pytorchScript) return undefined;
   try {
-    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+    execFileSync(python, ['-c', onGpu ? 'import torch; assert torch.cuda.is_available()' : 'import torch'], {
+      stdio: 'ignore',
+    });
   } catch {
     return undefined;
   }
+  const device = onGpu ? ['--device', 'cuda'] : ['--threads', String(cpus().length)];
   const output = execFileSync(
     python,
     [
-      'scripts/bench_pytorch.py',
+      pytorchScript,
       '--model',
       model,
       '--batch',
@@ -100,10 +113,9 @@ function timePytorch(model: string, batch: number): Result['pytorch'] {
       String(steps),
       '--warmup',
       String(warmup),
-      '--threads',
-      String(cpus().length),
+      ...device,
     ],
-    { cwd: root, encoding: 'utf8' },
+    { encoding: 'utf8' },
   );
   return JSON.parse(output.trim().split('\n').at(-1)!) as Result['pytorch'];
 }
@@ -116,7 +128,7 @@ for (const backend of backends) {
     console.error(`timing ${model.name} (batch ${model.batchSize}) on ${info.name}...`);
     const rawMs = await timeRaw(model);
     const trainerMs = await timeTrainer(model);
-    const pytorch = timePytorch(model.name, model.batchSize);
+    const pytorch = timePytorch(model.name, model.batchSize, info.isGpu);
     results.push({
       machine,
       backend: info.name,
@@ -135,7 +147,6 @@ for (const backend of backends) {
 }
 
 // Keep earlier results for other machines, backends and models; replace the ones measured now.
-const jsonPath = join(root, 'docs', 'benchmarks.json');
 const key = (r: Result) => `${r.machine}|${r.backend}|${r.model}`;
 const previous: Result[] = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as Result[]) : [];
 const merged = [...previous.filter((r) => !results.some((n) => key(n) === key(r))), ...results];
@@ -153,7 +164,6 @@ const table = [
   '|---|---|---|---|---|---|---|---|---|',
   ...rows,
 ].join('\n');
-const mdPath = join(root, 'docs', 'benchmarks.md');
 const header = '<!-- bench:start -->';
 const footer = '<!-- bench:end -->';
 const current = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : `# Benchmarks\n\n${header}\n${footer}\n`;
