@@ -1,0 +1,244 @@
+// The evidence for @ganforge/text: trains an attribute classifier (the judge), a char-CNN-RNN text
+// encoder (DS-SJE) and the four text-to-image GAN configurations on the synthetic captioned-shapes
+// set, then measures how often generated pictures show the attributes their captions ask for, on
+// colour-shape pairs held out of training. Writes results.json and sample grids.
+// Run: pnpm --filter @ganforge/example-text-to-image evaluate [-- --gan-steps 1500 ...]
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cpus } from 'node:os';
+
+import { useBackend } from '@ganforge/backend-node';
+import { type AdversarialTrainer, deriveSeed } from '@ganforge/core';
+import { FileCheckpointStore } from '@ganforge/core/node';
+import { saveImageGrid } from '@ganforge/data/node';
+import {
+  type AttributeSpec,
+  attributeAccuracy,
+  attributeClassifier,
+  CaptionedImageDataset,
+  captionedShapes,
+  CharCnnRnnEncoder,
+  createTextToImageTrainer,
+  defaultHeldOutPairs,
+  encodeInChunks,
+  retrievalOn,
+  shapeAttributeNames,
+  shapeAttributes,
+  smallImageEncoder,
+  type ShapeDescription,
+  type TextToImageVariant,
+  textToImageVariants,
+  trainAttributeClassifier,
+  trainJointEmbedding,
+  describeShape,
+} from '@ganforge/text';
+import { saveTextEncoder, textEncoderFileName } from '@ganforge/text/node';
+import * as tf from '@tensorflow/tfjs';
+
+const { values: args } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'runs/text-to-image-eval' },
+    grids: { type: 'string' },
+    variants: { type: 'string', default: textToImageVariants.join(',') },
+    'gan-steps': { type: 'string', default: '1500' },
+    'batch-size': { type: 'string', default: '32' },
+    filters: { type: 'string', default: '16' },
+    'embedding-dim': { type: 'string', default: '128' },
+    'encoder-steps': { type: 'string', default: '600' },
+    'classifier-steps': { type: 'string', default: '400' },
+    'images-per-combination': { type: 'string', default: '8' },
+    'samples-per-caption': { type: 'string', default: '1' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const out = args.out!;
+const ganSteps = Number(args['gan-steps']);
+const batchSize = Number(args['batch-size']);
+const filters = Number(args.filters);
+const embeddingDim = Number(args['embedding-dim']);
+const seed = Number(args.seed);
+const variants = args.variants!.split(',') as TextToImageVariant[];
+const size = 32;
+const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+const backend = await useBackend();
+const attributes: AttributeSpec[] = shapeAttributeNames.map((name) => ({ name, values: shapeAttributes[name].length }));
+const labelsOf = (descriptions: readonly ShapeDescription[]) =>
+  Object.fromEntries(shapeAttributeNames.map((name) => [name, Int32Array.from(descriptions, (d) => d[name])]));
+const report: Record<string, unknown> = {
+  machine: `${cpus().length} x ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`,
+  backend: tf.getBackend(),
+  arguments: args,
+  heldOutPairs: defaultHeldOutPairs,
+};
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+// 1. Data. Training pictures never show a held-out colour-shape pair.
+let started = performance.now();
+const train = captionedShapes({ split: 'train', imagesPerCombination: Number(args['images-per-combination']), seed });
+const seenTest = captionedShapes({ split: 'train', imagesPerCombination: 1, seed: seed + 100 });
+const heldOutTest = captionedShapes({ split: 'held-out', imagesPerCombination: 4, seed: seed + 200 });
+log(
+  `data: ${train.images.shape[0]} training pictures, ${train.captions.length} captions (${seconds(performance.now() - started)} s)`,
+);
+
+// 2. The judge: an attribute classifier trained on real renderings of every combination.
+started = performance.now();
+const judgeData = captionedShapes({ split: 'all', imagesPerCombination: 4, seed: seed + 300, captionsPerImage: 1 });
+const judge = attributeClassifier({ size, attributes, seed });
+await trainAttributeClassifier({
+  model: judge,
+  attributes,
+  images: judgeData.images,
+  labels: labelsOf(judgeData.descriptions),
+  steps: Number(args['classifier-steps']),
+  seed,
+});
+judgeData.images.dispose();
+const judgeOnReal = {
+  seen: await attributeAccuracy(judge, attributes, seenTest.images, labelsOf(seenTest.descriptions), [
+    'colour',
+    'shape',
+  ]),
+  heldOut: await attributeAccuracy(judge, attributes, heldOutTest.images, labelsOf(heldOutTest.descriptions), [
+    'colour',
+    'shape',
+  ]),
+};
+report.classifier = {
+  steps: Number(args['classifier-steps']),
+  seconds: seconds(performance.now() - started),
+  onRealPictures: judgeOnReal,
+};
+log(`judge: real held-out pictures ${JSON.stringify(judgeOnReal.heldOut)}`);
+
+// 3. The text encoder: char-CNN-RNN, scaled down, trained with DS-SJE against a small image encoder.
+started = performance.now();
+const encoder = new CharCnnRnnEncoder({
+  dim: embeddingDim,
+  maxLength: 96,
+  filters: [64, 64, 64],
+  kernelSize: 4,
+  poolSize: 3,
+  rnnUnits: 64,
+  seed,
+});
+const joint = await trainJointEmbedding({
+  textEncoder: encoder,
+  imageEncoder: smallImageEncoder({ size, dim: embeddingDim, filters: 16, seed }),
+  train,
+  validation: seenTest,
+  steps: Number(args['encoder-steps']),
+  batchSize: 64,
+  seed,
+  onStep: ({ step, loss }) => step % 100 === 0 && log(`  DS-SJE step ${step}: ${loss.toFixed(3)}`),
+});
+const heldOutRetrieval = await retrievalOn(heldOutTest, encoder, joint.imageEncoder);
+report.textEncoder = {
+  kind: encoder.kind,
+  steps: joint.steps,
+  seconds: seconds(joint.durationMs),
+  loss: joint.loss,
+  retrievalSeenCombinations: joint.retrieval,
+  retrievalHeldOutCombinations: heldOutRetrieval,
+};
+joint.imageEncoder.dispose();
+log(
+  `text encoder: ${seconds(performance.now() - started)} s, retrieval seen ${JSON.stringify(joint.retrieval)}, held-out ${JSON.stringify(heldOutRetrieval)}`,
+);
+await saveTextEncoder(encoder, join(out, textEncoderFileName));
+
+// 4. The GANs, one per configuration, same data, seed and number of steps.
+const embeddings = encodeInChunks(encoder, train.captions);
+const dataset = new CaptionedImageDataset({
+  images: train.images,
+  embeddings,
+  imageOfCaption: train.imageOfCaption,
+  classes: train.classes,
+});
+embeddings.dispose();
+const samplesPerCaption = Number(args['samples-per-caption']);
+
+async function evaluateOn(trainer: AdversarialTrainer, test: typeof heldOutTest, stream: string) {
+  const captions = test.captions.flatMap((caption) => Array(samplesPerCaption).fill(caption) as string[]);
+  const imageOf = Array.from(test.imageOfCaption).flatMap((image) => Array(samplesPerCaption).fill(image) as number[]);
+  const condition = encodeInChunks(encoder, captions);
+  const images = trainer.generate({
+    count: captions.length,
+    seed: deriveSeed(seed, stream, 0),
+    condition,
+  }) as tf.Tensor4D;
+  const expected = labelsOf(imageOf.map((image) => test.descriptions[image]!));
+  const accuracy = await attributeAccuracy(judge, attributes, images, expected, ['colour', 'shape']);
+  tf.dispose([condition, images]);
+  return { pictures: captions.length, ...accuracy };
+}
+
+// Grid captions: held-out pairs first, then seen ones; columns share z.
+const gridDescriptions: ShapeDescription[] = [
+  { shape: 2, colour: 0, size: 1, position: 0, background: 0 }, // red triangle (held out)
+  { shape: 0, colour: 1, size: 1, position: 1, background: 1 }, // green circle (held out)
+  { shape: 3, colour: 2, size: 0, position: 3, background: 2 }, // blue cross (held out)
+  { shape: 1, colour: 3, size: 1, position: 2, background: 0 }, // yellow square (held out)
+  { shape: 0, colour: 0, size: 1, position: 0, background: 2 }, // red circle
+  { shape: 2, colour: 4, size: 0, position: 4, background: 1 }, // purple triangle
+];
+const gridCaptions = gridDescriptions.map((description) => describeShape(description, 0, () => 0));
+report.gridCaptions = gridCaptions;
+const columns = 8;
+
+async function writeGrids(trainer: AdversarialTrainer, variant: string) {
+  const folder = args.grids ?? join(out, 'grids');
+  const rows = gridCaptions.flatMap((caption) => Array(columns).fill(caption) as string[]);
+  const noise = tf.randomNormal([columns, 100], 0, 1, 'float32', deriveSeed(seed, 'grid-noise', 0));
+  const tiledNoise = tf.tile(noise, [gridCaptions.length, 1]);
+  const condition = encodeInChunks(encoder, rows);
+  const images = trainer.generator.predict([tiledNoise, condition]) as tf.Tensor4D;
+  await saveImageGrid(images, join(folder, `${variant}-captions.png`), { columns });
+  // Interpolation: from the first held-out caption to a seen one, z fixed.
+  const [from, to] = [gridCaptions[0]!, gridCaptions[5]!];
+  const ends = encodeInChunks(encoder, [from, to]);
+  const betas = tf.linspace(0, 1, columns).reshape([columns, 1]);
+  const mixed = tf.add(tf.mul(tf.sub(1, betas), ends.slice(0, 1)), tf.mul(betas, ends.slice(1, 1)));
+  const fixedNoise = tf.tile(noise.slice(0, 1), [columns, 1]);
+  const interpolation = trainer.generator.predict([fixedNoise, mixed]) as tf.Tensor4D;
+  await saveImageGrid(interpolation, join(folder, `${variant}-interpolation.png`), { columns });
+  tf.dispose([noise, tiledNoise, condition, images, ends, betas, mixed, fixedNoise, interpolation]);
+}
+
+const results: Record<string, unknown> = {};
+for (const variant of variants) {
+  started = performance.now();
+  const trainer = createTextToImageTrainer(variant, { size, embeddingDim, filters }, { seed });
+  const store = new FileCheckpointStore(join(out, variant));
+  const summary = await trainer.fit(dataset, {
+    batchSize,
+    steps: ganSteps,
+    checkpoints: {
+      store,
+      metadata: { run: { kind: 'text2img', variant, size, channels: 3, latentDim: 100, filters, embeddingDim } },
+    },
+    onStep: (event) => {
+      if (event.step % 250 === 0)
+        log(
+          `  ${variant} step ${event.step}: D ${event.discriminatorLoss.toFixed(3)} G ${event.generatorLoss.toFixed(3)} (${event.stepsPerSecond.toFixed(2)} steps/s)`,
+        );
+    },
+  });
+  const trainSeconds = seconds(performance.now() - started);
+  await saveTextEncoder(encoder, join(out, variant, textEncoderFileName));
+  const heldOut = await evaluateOn(trainer, heldOutTest, `${variant}-held-out`);
+  const seen = await evaluateOn(trainer, seenTest, `${variant}-seen`);
+  await writeGrids(trainer, variant);
+  results[variant] = { steps: summary.step, trainSeconds, heldOut, seen };
+  log(
+    `${variant}: ${summary.step} steps in ${trainSeconds} s; held-out ${JSON.stringify(heldOut)}; seen ${JSON.stringify(seen)}`,
+  );
+  trainer.generator.dispose();
+  trainer.discriminator.dispose();
+}
+report.gan = { size, filters, batchSize, embeddingDim, latentDim: 100, results };
+await mkdir(out, { recursive: true });
+await writeFile(join(out, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+log(`wrote ${join(out, 'results.json')} (backend ${backend.name ?? tf.getBackend()})`);
