@@ -42,7 +42,7 @@ export default defineConfig({
         test: {
           // Real headless Chromium (Debian's chromium + playwright-core); run with the rest by `pnpm test`.
           name: 'browser',
-          include: ['packages/*/src/**/*.browser.test.ts'],
+          include: ['packages/*/src/**/*.browser.test.ts', 'examples/*/src/**/*.browser.test.ts'],
           testTimeout: 240_000,
           hookTimeout: 120_000,
         },

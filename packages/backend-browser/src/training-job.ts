@@ -8,7 +8,7 @@ export interface TrainingJob {
   /** Force a backend in the worker; default: the fastest available. */
   readonly backend?: BrowserBackendName;
   /** Folder URL serving tfjs-backend-wasm's .wasm files (for the WASM backend). */
-  readonly wasmPaths?: string;
+  readonly wasmPaths?: string | Readonly<Record<string, string>>;
   readonly model: DcganOptions;
   /** Training images in [-1, 1], row-major [N, H, W, C]; transferred to the worker. */
   readonly images: { readonly data: Float32Array; readonly shape: readonly [number, number, number, number] };

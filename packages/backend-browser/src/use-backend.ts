@@ -11,7 +11,7 @@ export interface UseBrowserBackendOptions {
   /** Force one backend instead of the fastest available. */
   readonly backend?: BrowserBackendName;
   /** Folder URL (ending in '/') serving tfjs-backend-wasm's .wasm files, for the WASM backend. */
-  readonly wasmPaths?: string;
+  readonly wasmPaths?: string | Readonly<Record<string, string>>;
   /** Where to report the chosen backend; `false` for silence. Default: console.info. */
   readonly log?: ((message: string) => void) | false;
   /** The adapters to choose from, fastest first. */
@@ -19,7 +19,7 @@ export interface UseBrowserBackendOptions {
 }
 
 export function defaultBrowserAdapters(
-  options: { wasmPaths?: string; allowSoftwareWebGl?: boolean } = {},
+  options: { wasmPaths?: string | Readonly<Record<string, string>>; allowSoftwareWebGl?: boolean } = {},
 ): BackendAdapter[] {
   return [
     browserWebGpuAdapter,

@@ -8,9 +8,11 @@ import { registerWasmTrainingKernels } from './kernels/register-wasm-training-ke
 export interface WasmAdapterOptions {
   /**
    * Where the browser fetches tfjs-backend-wasm's `.wasm` files: a folder URL ending in '/' (for
-   * example a CDN copy of `@tensorflow/tfjs-backend-wasm/dist/`). Node reads them from the package.
+   * example a CDN copy of `@tensorflow/tfjs-backend-wasm/dist/`), or a map from each file name
+   * (`tfjs-backend-wasm.wasm`, `-simd.wasm`, `-threaded-simd.wasm`) to its URL, as bundlers that
+   * hash asset names need. Node reads them from the package.
    */
-  readonly wasmPaths?: string;
+  readonly wasmPaths?: string | Readonly<Record<string, string>>;
   /** Worker threads for the threaded build (browsers with cross-origin isolation); default: tfjs's choice. */
   readonly threads?: number;
 }
@@ -43,7 +45,7 @@ export function wasmAdapter(options: WasmAdapterOptions = {}): BackendAdapter {
           'the package @tensorflow/tfjs-backend-wasm could not be loaded. Run `npm install @tensorflow/tfjs-backend-wasm@4.22.0`.',
         );
       }
-      if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
+      if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
       if (options.threads) wasm.setThreadsCount(options.threads);
       registerWasmTrainingKernels();
       if (!(await tf.setBackend('wasm'))) {

@@ -1,0 +1,3 @@
+import { exposeTrainingWorker } from '@ganforge/backend-browser';
+
+exposeTrainingWorker();
