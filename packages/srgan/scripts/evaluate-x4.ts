@@ -41,7 +41,10 @@ const methods: { name: string; model?: UpscalingModel }[] = [
   { name: 'SRGAN (ours)', model: await resolveUpscalingModel(argument('srgan')) },
   {
     name: 'esrgan-slim x4 (UpscalerJS)',
-    model: await resolveUpscalingModel('@upscalerjs/esrgan-slim', { scale: 4, from: new URL('..', import.meta.url).pathname }),
+    model: await resolveUpscalingModel('@upscalerjs/esrgan-slim', {
+      scale: 4,
+      from: new URL('..', import.meta.url).pathname,
+    }),
   },
 ];
 
@@ -57,7 +60,9 @@ for (const { file, crop } of testPhotos) {
   ) as tf.Tensor3D;
   original.dispose();
   const lowResolution = tf.tidy(() =>
-    bicubicResize(highResolution, { scale: 1 / scale }).round().clipByValue(0, 255),
+    bicubicResize(highResolution, { scale: 1 / scale })
+      .round()
+      .clipByValue(0, 255),
   ) as tf.Tensor3D;
   const panels: tf.Tensor3D[] = [];
   for (const method of methods) {
@@ -104,7 +109,9 @@ const summary = Object.entries(results).map(([name, r]) => ({
 }));
 console.log('\n| method | PSNR (dB) | SSIM | s / image |\n|---|---|---|---|');
 for (const row of summary) {
-  console.log(`| ${row.method} | ${row.psnr.toFixed(2)} | ${row.ssim.toFixed(4)} | ${row.secondsPerImage.toFixed(1)} |`);
+  console.log(
+    `| ${row.method} | ${row.psnr.toFixed(2)} | ${row.ssim.toFixed(4)} | ${row.secondsPerImage.toFixed(1)} |`,
+  );
 }
 await writeFile(out, JSON.stringify({ testPhotos: testPhotos.map((p) => p.file), summary }, null, 2));
 
@@ -115,7 +122,10 @@ async function writeStrip(images: tf.Tensor3D[], path: string): Promise<void> {
     const white = tf.fill([cropSize, gap, 3], 255);
     const parts = images.flatMap((image, index) => (index === 0 ? [image] : [white, image]));
     const rgb = tf.concat(parts, 1);
-    return tf.concat([rgb, tf.fill([cropSize, rgb.shape[1]!, 1], 255)], 2).round().toInt();
+    return tf
+      .concat([rgb, tf.fill([cropSize, rgb.shape[1]!, 1], 255)], 2)
+      .round()
+      .toInt();
   });
   const [height, width] = strip.shape as [number, number, number];
   await writeFile(path, encodePng({ width, height, data: new Uint8Array(await strip.data()) }));

@@ -126,12 +126,24 @@ function progressBar(total: number | undefined, durationMs: number | undefined, 
 
 /** `ganforge train srresnet`: SRResNet pre-training on pixel MSE (SRGAN sec. 3.2). */
 export async function trainSrresnetRun(
-  options: SuperResolutionCommonOptions & { blocks: number; filters: number },
+  options: SuperResolutionCommonOptions & { blocks: number; filters: number; init?: string },
 ): Promise<SrresnetTrainingSummary> {
   await useBackend({ backend: options.backend as never });
-  const dataset = await loadTrainingData(options);
   const scale = Number(options.scale) as SrresnetScale;
-  const generator = srresnet({ blocks: options.blocks, filters: options.filters, scale, seed: options.seed });
+  let padding = srresnetReceptiveRadius({ blocks: options.blocks, scale });
+  let generator: tf.LayersModel;
+  if (options.init) {
+    // Continue from an earlier run's weights (a fresh optimizer: Adam's moments are not saved with the model).
+    const initial = await resolveUpscalingModel(join(options.init, 'model'));
+    if (initial.scale !== undefined && initial.scale !== scale) {
+      throw new InvalidArgumentError('--scale', `${initial.scale}, the scale of the --init model`, scale);
+    }
+    generator = initial.model;
+    padding = initial.padding ?? padding;
+  } else {
+    generator = srresnet({ blocks: options.blocks, filters: options.filters, scale, seed: options.seed });
+  }
+  const dataset = await loadTrainingData(options);
   const progress = progressBar(options.steps, options.minutes && options.minutes * 60_000, 'srresnet');
   const signal = interruptSignal();
   try {
@@ -145,10 +157,7 @@ export async function trainSrresnetRun(
       onStep: ({ step, loss, stepsPerSecond }) => progress.update(step, stepsPerSecond, `MSE ${loss.toFixed(4)}`),
     });
     progress.stop();
-    await saveUpscalingModel(generator, fileSystemHandler(join(options.out, 'model')), {
-      scale,
-      padding: srresnetReceptiveRadius({ blocks: options.blocks, scale }),
-    });
+    await saveUpscalingModel(generator, fileSystemHandler(join(options.out, 'model')), { scale, padding });
     await writeRunFile(options.out, { command: 'train srresnet', options, summary });
     return summary;
   } finally {
@@ -273,7 +282,8 @@ export function addSuperResolutionTrainCommands(train: Command): void {
   )
     .option('--blocks <n>', 'residual blocks (SRGAN: 16)', integerOption(0, 256), 16)
     .option('--filters <n>', 'feature maps (SRGAN: 64)', integerOption(1), 64)
-    .action(async (options: SuperResolutionCommonOptions & { blocks: number; filters: number }) => {
+    .option('--init <run>', 'continue from the weights of an earlier `train srresnet` run')
+    .action(async (options: Parameters<typeof trainSrresnetRun>[0]) => {
       const summary = await trainSrresnetRun(options);
       console.log(
         `Trained ${summary.steps} steps (stopped by ${summary.stoppedBy}) in ${(summary.durationMs / 1000).toFixed(0)} s, ` +

@@ -90,7 +90,9 @@ describe('Node model loading', () => {
       /not a folder or file, nor an npm package.*npm install @ganforge\/no-such-model/,
     );
     const empty = mkdtempSync(join(tmpdir(), 'ganforge-empty-'));
-    await expect(resolveUpscalingModel(empty)).rejects.toThrow(/has neither a model.json .* nor a latest.gfckpt/);
+    await expect(resolveUpscalingModel(empty)).rejects.toThrow(
+      /has no model.json \(tfjs layers format\), model\/model.json or latest.gfckpt/,
+    );
   });
 
   it('fileSystemHandler writes model.json and weights.bin', async () => {

@@ -33,7 +33,7 @@ interface UpscalerJsModelDefinition {
 /**
  * Finds and loads a super-resolution model for Node, from:
  * - a folder with a model.json (tfjs layers format), or the model.json itself;
- * - a GANForge run folder with a `latest.gfckpt` (the generator of `ganforge train srgan`);
+ * - a `ganforge train srresnet|srgan` run folder: its `model/model.json`, else its `latest.gfckpt`;
  * - an npm package name, resolved from `from` (default: the working directory): UpscalerJS model
  *   packages (`@upscalerjs/esrgan-slim`, ...) are read through their `./<scale>x` model definition
  *   (model path, pixel ranges, custom-layer setup), other packages through a model.json at their root.
@@ -56,9 +56,12 @@ export async function resolveUpscalingModel(
   if (existsSync(path)) {
     if (statSync(path).isDirectory()) {
       if (existsSync(join(path, 'model.json'))) return loadFromJson(join(path, 'model.json'), metadata);
+      // A `ganforge train srresnet|srgan` run: the final generator in model/, else the latest checkpoint.
+      if (existsSync(join(path, 'model', 'model.json')))
+        return loadFromJson(join(path, 'model', 'model.json'), metadata);
       if (existsSync(join(path, 'latest.gfckpt'))) return loadFromCheckpoint(path, metadata);
       throw new ModelNotFoundError(
-        `model: the folder ${path} has neither a model.json (tfjs layers format) nor a latest.gfckpt (a GANForge run).`,
+        `model: the folder ${path} has no model.json (tfjs layers format), model/model.json or latest.gfckpt (a GANForge run).`,
       );
     }
     return loadFromJson(path, metadata);
