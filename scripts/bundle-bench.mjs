@@ -21,6 +21,8 @@ await build({
     '@ganforge/core': source('core/src/index.ts'),
     '@ganforge/backend-node': source('backend-node/src/index.ts'),
     '@ganforge/backend-wasm': source('backend-wasm/src/index.ts'),
+    '@ganforge/data': source('data/src/index.ts'),
+    '@ganforge/srgan': source('srgan/src/index.ts'),
   },
   // tfjs-backend-wasm's Node build finds its .wasm files through __dirname: the bundle's folder.
   banner: {

@@ -55,7 +55,7 @@ export VK_DRIVER_FILES="${VK_DRIVER_FILES:-/usr/local/nvidia/share/vulkan/icd.d/
 [ -f "$dir/node_modules/webgpu/dist/linux-x64/dawn.node" ] || xz -dk "$dir/node_modules/webgpu/dist/linux-x64/dawn.node.xz"
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || true
 cd "$dir"
-./node bench.mjs --backends "${BACKENDS:-webgpu}" --models "${MODELS:-dcgan28,dcgan64}" --python "${PYTHON:-python3}" \
+./node bench.mjs --backends "${BACKENDS:-webgpu}" --models "${MODELS:-dcgan28,dcgan64,srresnet16}" --python "${PYTHON:-python3}" \
   --json "$out/benchmarks.json" --markdown "$out/benchmarks.md" "$@"
 RUN
   chmod +x "$dir/run.sh"
