@@ -2,6 +2,7 @@ import { Command } from 'commander';
 
 import { demoCommand } from './commands/demo.js';
 import { sampleCommand } from './commands/sample.js';
+import { text2imgCommand } from './commands/text2img.js';
 import { trainCommand } from './commands/train.js';
 import { upscaleCommand } from './commands/upscale.js';
 
@@ -14,5 +15,6 @@ export function ganforgeProgram(version: string): Command {
     .addCommand(trainCommand())
     .addCommand(sampleCommand())
     .addCommand(upscaleCommand())
+    .addCommand(text2imgCommand())
     .addCommand(demoCommand());
 }

@@ -8,6 +8,7 @@ import { backendOption } from '../backend-option.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { addSuperResolutionTrainCommands } from './srgan-training.js';
+import { trainText2imgCommand } from './train-text2img.js';
 
 export function trainCommand(): Command {
   const train = new Command('train').description('Train a model (see `ganforge train <model> --help`).');
@@ -70,5 +71,6 @@ export function trainCommand(): Command {
       );
     });
   addSuperResolutionTrainCommands(train);
+  train.addCommand(trainText2imgCommand());
   return train;
 }
