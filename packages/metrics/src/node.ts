@@ -1,0 +1,5 @@
+export {
+  loadMnistClassifier,
+  type LoadMnistClassifierOptions,
+  mnistClassifierFolder,
+} from './load-mnist-classifier.js';
