@@ -16,5 +16,6 @@ export function ganforgeProgram(version: string): Command {
     .addCommand(sampleCommand())
     .addCommand(upscaleCommand())
     .addCommand(text2imgCommand())
-    .addCommand(demoCommand());
+    .addCommand(demoCommand())
+    .addCommand(evalCommand());
 }
