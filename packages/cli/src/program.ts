@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 
 import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
 import { sampleCommand } from './commands/sample.js';
 import { text2imgCommand } from './commands/text2img.js';
 import { trainCommand } from './commands/train.js';
