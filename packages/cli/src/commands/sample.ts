@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type DcganRunOptions, sampleConditions } from '../dcgan-run.js';
 import { backendOption } from '../backend-option.js';
 import { integerOption } from '../option-parsers.js';
+import { isLapGanRun, sampleLapGan } from './sample-lapgan.js';
 
 export function sampleCommand(): Command {
   return new Command('sample')
@@ -29,6 +30,7 @@ export function sampleCommand(): Command {
         backend?: string;
       }) => {
         await useBackend({ backend: options.backend as never });
+        if (await isLapGanRun(options.checkpoint)) return sampleLapGan(options);
         const checkpoint = await new FileCheckpointStore(options.checkpoint).load('latest');
         if (!checkpoint) {
           throw new InvalidArgumentError(

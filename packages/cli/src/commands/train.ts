@@ -8,6 +8,7 @@ import { backendOption } from '../backend-option.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { addSuperResolutionTrainCommands } from './srgan-training.js';
+import { trainLapGanCommand } from './train-lapgan.js';
 import { trainText2imgCommand } from './train-text2img.js';
 
 export function trainCommand(): Command {
@@ -71,6 +72,7 @@ export function trainCommand(): Command {
       );
     });
   addSuperResolutionTrainCommands(train);
+  train.addCommand(trainLapGanCommand());
   train.addCommand(trainText2imgCommand());
   return train;
 }

@@ -24,13 +24,16 @@ export interface LapGanModelOptions {
 
 const leakySlope = 0.2;
 
+// Radford et al. 2016, sec. 4: weights from N(0, 0.02), as @ganforge/core's DCGAN. It also makes a
+// finer level's generator start with small residuals, so an untrained level barely disturbs the
+// upsampled coarser image.
 class SeededInit {
   #next: number;
   constructor(seed: number) {
     this.#next = seed;
   }
-  glorot() {
-    return tf.initializers.glorotUniform({ seed: this.#next++ });
+  normal() {
+    return tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: this.#next++ });
   }
 }
 
@@ -53,7 +56,7 @@ export function lapganCoarseGenerator(spec: LapGanLevelSpec, options: { hiddenUn
   let x: tf.SymbolicTensor = label ? (tf.layers.concatenate().apply([noise, label]) as tf.SymbolicTensor) : noise;
   for (let layer = 0; layer < 2; layer++) {
     x = tf.layers
-      .dense({ units: hidden, kernelInitializer: init.glorot(), name: `hidden${layer + 1}` })
+      .dense({ units: hidden, kernelInitializer: init.normal(), name: `hidden${layer + 1}` })
       .apply(x) as tf.SymbolicTensor;
     x = tf.layers.batchNormalization({ momentum: 0.9, name: `hidden${layer + 1}_bn` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
@@ -62,7 +65,7 @@ export function lapganCoarseGenerator(spec: LapGanLevelSpec, options: { hiddenUn
     .dense({
       units: spec.height * spec.width * spec.channels,
       activation: 'tanh',
-      kernelInitializer: init.glorot(),
+      kernelInitializer: init.normal(),
       name: 'to_image',
     })
     .apply(x) as tf.SymbolicTensor;
@@ -86,12 +89,12 @@ export function lapganCoarseDiscriminator(
   if (label) x = tf.layers.concatenate().apply([x, label]) as tf.SymbolicTensor;
   for (let layer = 0; layer < 2; layer++) {
     x = tf.layers
-      .dense({ units: hidden, kernelInitializer: init.glorot(), name: `hidden${layer + 1}` })
+      .dense({ units: hidden, kernelInitializer: init.normal(), name: `hidden${layer + 1}` })
       .apply(x) as tf.SymbolicTensor;
     x = tf.layers.leakyReLU({ alpha: leakySlope }).apply(x) as tf.SymbolicTensor;
   }
   const logit = tf.layers
-    .dense({ units: 1, kernelInitializer: init.glorot(), name: 'logit' })
+    .dense({ units: 1, kernelInitializer: init.normal(), name: 'logit' })
     .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: label ? [image, label] : [image], outputs: logit, name: `lapgan_d${spec.level}` });
 }
@@ -116,7 +119,7 @@ export function lapganResidualGenerator(
   let plane: tf.SymbolicTensor = noise;
   if (spec.noiseDim !== spec.height * spec.width) {
     plane = tf.layers
-      .dense({ units: spec.height * spec.width, kernelInitializer: init.glorot(), name: 'noise_plane' })
+      .dense({ units: spec.height * spec.width, kernelInitializer: init.normal(), name: 'noise_plane' })
       .apply(noise) as tf.SymbolicTensor;
   }
   plane = tf.layers.reshape({ targetShape: [spec.height, spec.width, 1] }).apply(plane) as tf.SymbolicTensor;
@@ -128,7 +131,7 @@ export function lapganResidualGenerator(
         kernelSize,
         padding: 'same',
         useBias: false,
-        kernelInitializer: init.glorot(),
+        kernelInitializer: init.normal(),
         name: `conv${layer + 1}`,
       })
       .apply(x) as tf.SymbolicTensor;
@@ -140,7 +143,7 @@ export function lapganResidualGenerator(
       filters: spec.channels,
       kernelSize,
       padding: 'same',
-      kernelInitializer: init.glorot(),
+      kernelInitializer: init.normal(),
       name: 'to_residual',
     })
     .apply(x) as tf.SymbolicTensor;
@@ -170,7 +173,7 @@ export function lapganResidualDiscriminator(
         kernelSize,
         strides: 2,
         padding: 'same',
-        kernelInitializer: init.glorot(),
+        kernelInitializer: init.normal(),
         name: `conv${layer + 1}`,
       })
       .apply(x) as tf.SymbolicTensor;
@@ -178,7 +181,7 @@ export function lapganResidualDiscriminator(
   }
   x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
   const logit = tf.layers
-    .dense({ units: 1, kernelInitializer: init.glorot(), name: 'logit' })
+    .dense({ units: 1, kernelInitializer: init.normal(), name: 'logit' })
     .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: [residual, condition], outputs: logit, name: `lapgan_d${spec.level}` });
 }

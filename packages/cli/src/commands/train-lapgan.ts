@@ -1,0 +1,280 @@
+import { join } from 'node:path';
+
+import { Command, Option } from 'commander';
+
+import { useBackend } from '@ganforge/backend-node';
+import {
+  adversarialLossNames,
+  type Checkpoint,
+  InvalidArgumentError,
+  lossByName,
+  type OptimizerConfig,
+  type TrainingSummary,
+} from '@ganforge/core';
+import { FileCheckpointStore } from '@ganforge/core/node';
+import { loadImageFolder, loadMnist, saveImageGrid } from '@ganforge/data/node';
+import { LapGan, lapganCheckpointName, lapganLevel, maxPyramidLevels } from '@ganforge/laplacian';
+import * as tf from '@tensorflow/tfjs';
+
+import { backendOption } from '../backend-option.js';
+import { interruptSignal } from '../interrupt-signal.js';
+import { integerOption, positiveNumberOption } from '../option-parsers.js';
+import { trainingProgress } from '../progress.js';
+import { writeLapGanGrids } from './sample-lapgan.js';
+
+/** Everything that defines a LAPGAN run; stored in every level checkpoint (`metadata.run`) so `sample` and `--resume` can rebuild it. */
+export interface LapGanRunOptions {
+  readonly model: 'lapgan';
+  readonly dataset: string;
+  readonly size: number;
+  readonly channels: number;
+  readonly levels: number;
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly hiddenUnits: number;
+  readonly conditional: boolean;
+  readonly loss: string;
+  readonly learningRate: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly limit?: number;
+}
+
+export interface LapGanTrainingOptions {
+  readonly out: string;
+  /** Levels to train, in this order (default: all, coarsest first). */
+  readonly levels?: readonly number[];
+  /** Train each level until it has this many steps in total. */
+  readonly steps?: number;
+  /** Stop each level after this long. */
+  readonly durationMs?: number;
+  readonly resume: boolean;
+  readonly sampleEvery: number;
+  readonly checkpointEvery: number;
+  readonly signal?: AbortSignal;
+  readonly quiet?: boolean;
+}
+
+const mnistVariants = new Set(['mnist', 'fashion-mnist']);
+
+/** The LAPGAN a run describes (the CLI's default level models). */
+export function buildLapGan(run: LapGanRunOptions): LapGan {
+  // DCGAN sec. 4: Adam with beta1 = 0.5, for every level.
+  const optimizer: OptimizerConfig = { type: 'adam', learningRate: run.learningRate, beta1: 0.5, beta2: 0.999 };
+  const level = lapganLevel({
+    filters: run.filters,
+    kernelSize: run.kernelSize,
+    hiddenUnits: run.hiddenUnits,
+    trainer: {
+      loss: lossByName(run.loss),
+      generatorOptimizer: optimizer,
+      discriminatorOptimizer: optimizer,
+      ema: { decay: 0.999 },
+    },
+  });
+  return new LapGan({
+    imageShape: [run.size, run.size, run.channels],
+    levels: Array.from({ length: run.levels }, () => level),
+    ...(run.conditional ? { classes: 10 } : {}),
+    seed: run.seed,
+  });
+}
+
+async function loadImages(run: LapGanRunOptions): Promise<{ images: tf.Tensor4D; labels?: Int32Array }> {
+  if (mnistVariants.has(run.dataset)) {
+    if (run.size !== 28 || run.channels !== 1) {
+      throw new InvalidArgumentError('--size', `28 with 1 channel for ${run.dataset}`, run.size);
+    }
+    const split = loadMnist({ variant: run.dataset as 'mnist' | 'fashion-mnist', split: 'train', limit: run.limit });
+    return { images: split.images, labels: split.labels };
+  }
+  if (run.conditional) {
+    throw new InvalidArgumentError('--conditional', 'a labelled data set (mnist or fashion-mnist)', run.dataset);
+  }
+  const { images } = await loadImageFolder(run.dataset, {
+    size: run.size,
+    channels: run.channels === 1 ? 1 : 3,
+    limit: run.limit,
+  });
+  return { images: images as tf.Tensor4D };
+}
+
+async function existingRun(store: FileCheckpointStore): Promise<Checkpoint | undefined> {
+  const names = (await store.list()).filter((name) => /^level-\d+$/.test(name));
+  return names.length > 0 ? store.load(names[0]!) : undefined;
+}
+
+/**
+ * Trains (or resumes) the levels of a LAPGAN run, one after the other, each into its own checkpoint
+ * `level-<k>.gfckpt` in `training.out`; when every level has a checkpoint, writes `samples.png` and
+ * `levels.png` (each image growing from the coarsest level to the finest).
+ */
+export async function trainLapGan(
+  run: LapGanRunOptions,
+  training: LapGanTrainingOptions,
+): Promise<{ level: number; summary: TrainingSummary }[]> {
+  const store = new FileCheckpointStore(training.out);
+  const existing = await existingRun(store);
+  if (existing && !training.resume) {
+    throw new InvalidArgumentError('--out', 'a folder without a LAPGAN run, or --resume to continue it', training.out);
+  }
+  const options = existing ? (existing.metadata['run'] as LapGanRunOptions) : run;
+  const lapgan = buildLapGan(options);
+  const levels = training.levels ?? Array.from({ length: lapgan.levelCount }, (_, k) => lapgan.levelCount - 1 - k);
+  for (const level of levels) {
+    if (!Number.isInteger(level) || level < 0 || level >= lapgan.levelCount) {
+      throw new InvalidArgumentError(
+        '--level',
+        `a level from 0 (finest) to ${lapgan.levelCount - 1} (coarsest)`,
+        level,
+      );
+    }
+  }
+  const { images, labels } = await loadImages(options);
+  const summaries: { level: number; summary: TrainingSummary }[] = [];
+  try {
+    for (const level of levels) {
+      if (training.signal?.aborted) break;
+      const previous = await store.load(lapganCheckpointName(level));
+      if (previous) await lapgan.restoreLevel(level, previous);
+      const trainer = lapgan.trainer(level);
+      const steps = training.steps === undefined ? undefined : Math.max(0, training.steps - trainer.step);
+      const data = lapgan.levelDataset(level, images, options.conditional ? { labels } : {});
+      // Progress grids show the level on real coarser images: l_k + G_k(z, l_k) (the image itself at the coarsest level).
+      const preview = await previewConditions(data, lapgan.spec(level).coarsest, options.channels);
+      const [height, width] = lapgan.sizes[level]!;
+      if (!training.quiet) console.log(`level ${level} (${height}x${width}):`);
+      const progress = training.quiet
+        ? undefined
+        : trainingProgress({ totalSteps: training.steps, durationMs: training.durationMs, startStep: trainer.step });
+      try {
+        const summary = await lapgan.fitLevel(level, data, {
+          batchSize: options.batchSize,
+          steps,
+          durationMs: training.durationMs,
+          signal: training.signal,
+          samples: {
+            every: training.sampleEvery,
+            count: preview.condition?.shape[0] ?? 64,
+            condition: preview.condition,
+            ema: true,
+          },
+          checkpoints: { store, every: training.checkpointEvery, metadata: { run: options } },
+          onStep: (event) => progress?.update(event),
+          onSample: async ({ step, images: generated }) => {
+            const shown = tf.tidy(() => (preview.upsampled ? tf.add(preview.upsampled, generated) : generated));
+            const name = `level-${level}-step-${String(step).padStart(6, '0')}.png`;
+            await saveImageGrid(shown, join(training.out, 'samples', name));
+            shown.dispose();
+          },
+        });
+        summaries.push({ level, summary });
+      } finally {
+        progress?.stop();
+        tf.dispose([preview.condition, preview.upsampled].filter((t): t is tf.Tensor => t !== undefined));
+        data.dispose();
+      }
+    }
+  } finally {
+    images.dispose();
+    lapgan.dispose();
+  }
+  const complete = (await store.list()).filter((name) => /^level-\d+$/.test(name)).length === lapgan.levelCount;
+  if (complete)
+    await writeLapGanGrids(training.out, join(training.out, 'samples.png'), { count: 64, seed: 0, ema: true });
+  return summaries;
+}
+
+/** 64 fixed real conditions of a level, and the upsampled coarser images they start with (finer levels). */
+async function previewConditions(
+  data: ReturnType<LapGan['levelDataset']>,
+  coarsest: boolean,
+  channels: number,
+): Promise<{ condition?: tf.Tensor; upsampled?: tf.Tensor }> {
+  for await (const batch of data.batches(Math.min(64, data.size), { seed: 0 })) {
+    batch.real.dispose();
+    if (!batch.condition) return {};
+    if (coarsest) return { condition: batch.condition };
+    const upsampled = tf.tidy(() => batch.condition!.slice([0, 0, 0, 0], [-1, -1, -1, channels]));
+    return { condition: batch.condition, upsampled };
+  }
+  return {};
+}
+
+/** `ganforge train lapgan`: registered in the `train` command group. */
+export function trainLapGanCommand(): Command {
+  return new Command('lapgan')
+    .description(
+      'Train a LAPGAN (Denton et al. 2015): one GAN per Laplacian pyramid level, each level on its own, coarse to fine.',
+    )
+    .requiredOption('--dataset <name|folder>', "'mnist', 'fashion-mnist', or a folder of PNG/JPEG images")
+    .requiredOption('--out <folder>', 'run folder for level checkpoints and sample grids (e.g. runs/lapgan)')
+    .option('--steps <n>', 'train each level until it has this many steps', integerOption(1))
+    .option('--minutes <m>', 'stop each level after this many minutes', positiveNumberOption)
+    .option('--level <k>', 'train only this level (0 = finest), e.g. on another machine', integerOption(0))
+    .option('--resume', 'continue the run in --out from its level checkpoints', false)
+    .option('--levels <n>', 'pyramid levels (28 -> 14 -> 7 is 3)', integerOption(1, 16), 3)
+    .option('--size <px>', 'image side for folders (MNIST variants are 28)', integerOption(2, 4096), 28)
+    .option('--channels <n>', 'image channels for folders (1 or 3)', integerOption(1, 3), 1)
+    .option('--filters <n>', 'convolution filters of the finer levels', integerOption(1), 32)
+    .option('--kernel-size <n>', 'convolution kernel size of the finer levels', integerOption(1, 15), 3)
+    .option('--hidden-units <n>', "hidden units of the coarsest level's generator MLP (D: half)", integerOption(1), 512)
+    .option('--batch-size <n>', 'batch size', integerOption(1), 32)
+    .option('--lr <rate>', 'Adam learning rate', positiveNumberOption, 2e-4)
+    .addOption(
+      new Option('--loss <name>', 'adversarial loss').choices([...adversarialLossNames]).default('non-saturating'),
+    )
+    .option('--conditional', 'class-conditional (every level sees the label); MNIST variants only', false)
+    .option('--limit <n>', 'use only the first n training images', integerOption(1))
+    .option('--sample-every <n>', 'write a progress grid of the level every n steps', integerOption(1), 200)
+    .option('--checkpoint-every <n>', 'write a level checkpoint every n steps', integerOption(1), 500)
+    .option('--seed <n>', 'seed of all randomness', integerOption(0), 0)
+    .addOption(backendOption())
+    .action(async (options: Record<string, unknown>) => {
+      if (options['steps'] === undefined && options['minutes'] === undefined) {
+        throw new InvalidArgumentError('--steps / --minutes', 'at least one of them, to say when to stop', undefined);
+      }
+      const size = options['size'] as number;
+      const levels = options['levels'] as number;
+      if (levels > maxPyramidLevels(size, size)) {
+        throw new InvalidArgumentError(
+          '--levels',
+          `at most ${maxPyramidLevels(size, size)} for ${size}x${size} images`,
+          levels,
+        );
+      }
+      await useBackend({ backend: options['backend'] as never });
+      const summaries = await trainLapGan(
+        {
+          model: 'lapgan',
+          dataset: options['dataset'] as string,
+          size,
+          channels: options['channels'] as number,
+          levels,
+          filters: options['filters'] as number,
+          kernelSize: options['kernelSize'] as number,
+          hiddenUnits: options['hiddenUnits'] as number,
+          conditional: options['conditional'] as boolean,
+          loss: options['loss'] as string,
+          learningRate: options['lr'] as number,
+          batchSize: options['batchSize'] as number,
+          seed: options['seed'] as number,
+          limit: options['limit'] as number | undefined,
+        },
+        {
+          out: options['out'] as string,
+          levels: options['level'] === undefined ? undefined : [options['level'] as number],
+          steps: options['steps'] as number | undefined,
+          durationMs: options['minutes'] === undefined ? undefined : (options['minutes'] as number) * 60_000,
+          resume: options['resume'] as boolean,
+          sampleEvery: options['sampleEvery'] as number,
+          checkpointEvery: options['checkpointEvery'] as number,
+          signal: interruptSignal(),
+        },
+      );
+      const trained = summaries.map(
+        ({ level, summary }) => `level ${level}: ${summary.stepsRun} steps (${summary.step} in total)`,
+      );
+      console.log(`Trained ${trained.join(', ')}. Checkpoints: ${options['out']}/level-<k>.gfckpt`);
+    });
+}
