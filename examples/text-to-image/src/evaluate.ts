@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 import { useBackend } from '@ganforge/backend-node';
 import { type AdversarialTrainer, deriveSeed } from '@ganforge/core';
@@ -26,6 +26,8 @@ import {
   shapeAttributeNames,
   shapeAttributes,
   smallImageEncoder,
+  standardizeTextEncoder,
+  type TextEncoder,
   type ShapeDescription,
   type TextToImageVariant,
   textToImageVariants,
@@ -33,7 +35,7 @@ import {
   trainJointEmbedding,
   describeShape,
 } from '@ganforge/text';
-import { saveTextEncoder, textEncoderFileName } from '@ganforge/text/node';
+import { loadTextEncoderFile, saveTextEncoder, textEncoderFileName } from '@ganforge/text/node';
 import * as tf from '@tensorflow/tfjs';
 
 const { values: args } = parseArgs({
@@ -50,6 +52,8 @@ const { values: args } = parseArgs({
     'images-per-combination': { type: 'string', default: '8' },
     'samples-per-caption': { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
+    'text-encoder': { type: 'string' },
+    'eval-every': { type: 'string', default: '250' },
   },
 });
 const out = args.out!;
@@ -62,6 +66,9 @@ const variants = args.variants!.split(',') as TextToImageVariant[];
 const size = 32;
 const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
+const runStarted = performance.now();
+const loads: number[] = [];
+const sampleLoad = setInterval(() => loads.push(loadavg()[0]!), 30_000);
 const backend = await useBackend();
 const attributes: AttributeSpec[] = shapeAttributeNames.map((name) => ({ name, values: shapeAttributes[name].length }));
 const labelsOf = (descriptions: readonly ShapeDescription[]) =>
@@ -113,44 +120,53 @@ report.classifier = {
 };
 log(`judge: real held-out pictures ${JSON.stringify(judgeOnReal.heldOut)}`);
 
-// 3. The text encoder: char-CNN-RNN, scaled down, trained with DS-SJE against a small image encoder.
+// 3. The text encoder: char-CNN-RNN, scaled down, trained with DS-SJE against a small image encoder
+// (or a trained one from --text-encoder), then standardised per dimension for the GAN.
 started = performance.now();
-const encoder = new CharCnnRnnEncoder({
-  dim: embeddingDim,
-  maxLength: 96,
-  filters: [64, 64, 64],
-  kernelSize: 4,
-  poolSize: 3,
-  rnnUnits: 64,
-  seed,
-});
-const joint = await trainJointEmbedding({
-  textEncoder: encoder,
-  imageEncoder: smallImageEncoder({ size, dim: embeddingDim, filters: 16, seed }),
-  train,
-  validation: seenTest,
-  steps: Number(args['encoder-steps']),
-  batchSize: 64,
-  seed,
-  onStep: ({ step, loss }) => step % 100 === 0 && log(`  DS-SJE step ${step}: ${loss.toFixed(3)}`),
-});
-const heldOutRetrieval = await retrievalOn(heldOutTest, encoder, joint.imageEncoder);
-report.textEncoder = {
-  kind: encoder.kind,
-  steps: joint.steps,
-  seconds: seconds(joint.durationMs),
-  loss: joint.loss,
-  retrievalSeenCombinations: joint.retrieval,
-  retrievalHeldOutCombinations: heldOutRetrieval,
-};
-joint.imageEncoder.dispose();
-log(
-  `text encoder: ${seconds(performance.now() - started)} s, retrieval seen ${JSON.stringify(joint.retrieval)}, held-out ${JSON.stringify(heldOutRetrieval)}`,
-);
-await saveTextEncoder(encoder, join(out, textEncoderFileName));
+let encoder: TextEncoder;
+if (args['text-encoder']) {
+  encoder = await loadTextEncoderFile(args['text-encoder']);
+  report.textEncoder = { file: args['text-encoder'] };
+} else {
+  encoder = new CharCnnRnnEncoder({
+    dim: embeddingDim,
+    maxLength: 96,
+    filters: [64, 64, 64],
+    kernelSize: 4,
+    poolSize: 3,
+    rnnUnits: 64,
+    seed,
+  });
+  const joint = await trainJointEmbedding({
+    textEncoder: encoder,
+    imageEncoder: smallImageEncoder({ size, dim: embeddingDim, filters: 16, seed }),
+    train,
+    validation: seenTest,
+    steps: Number(args['encoder-steps']),
+    batchSize: 64,
+    seed,
+    onStep: ({ step, loss }) => step % 100 === 0 && log(`  DS-SJE step ${step}: ${loss.toFixed(3)}`),
+  });
+  const heldOutRetrieval = await retrievalOn(heldOutTest, encoder, joint.imageEncoder);
+  report.textEncoder = {
+    kind: encoder.kind,
+    steps: joint.steps,
+    seconds: seconds(joint.durationMs),
+    loss: joint.loss,
+    retrievalSeenCombinations: joint.retrieval,
+    retrievalHeldOutCombinations: heldOutRetrieval,
+  };
+  joint.imageEncoder.dispose();
+  log(
+    `text encoder: ${seconds(performance.now() - started)} s, retrieval seen ${JSON.stringify(joint.retrieval)}, held-out ${JSON.stringify(heldOutRetrieval)}`,
+  );
+  await saveTextEncoder(encoder, join(out, 'text-encoder.ds-sje.json'));
+}
+const conditioned = standardizeTextEncoder(encoder, train.captions);
+await saveTextEncoder(conditioned, join(out, textEncoderFileName));
 
 // 4. The GANs, one per configuration, same data, seed and number of steps.
-const embeddings = encodeInChunks(encoder, train.captions);
+const embeddings = encodeInChunks(conditioned, train.captions);
 const dataset = new CaptionedImageDataset({
   images: train.images,
   embeddings,
@@ -159,11 +175,13 @@ const dataset = new CaptionedImageDataset({
 });
 embeddings.dispose();
 const samplesPerCaption = Number(args['samples-per-caption']);
+const evalEvery = Number(args['eval-every']);
 
-async function evaluateOn(trainer: AdversarialTrainer, test: typeof heldOutTest, stream: string) {
-  const captions = test.captions.flatMap((caption) => Array(samplesPerCaption).fill(caption) as string[]);
-  const imageOf = Array.from(test.imageOfCaption).flatMap((image) => Array(samplesPerCaption).fill(image) as number[]);
-  const condition = encodeInChunks(encoder, captions);
+async function evaluateOn(trainer: AdversarialTrainer, test: typeof heldOutTest, stream: string, everyNthCaption = 1) {
+  const kept = test.captions.map((_, index) => index).filter((index) => index % everyNthCaption === 0);
+  const captions = kept.flatMap((index) => Array(samplesPerCaption).fill(test.captions[index]) as string[]);
+  const imageOf = kept.flatMap((index) => Array(samplesPerCaption).fill(test.imageOfCaption[index]) as number[]);
+  const condition = encodeInChunks(conditioned, captions);
   const images = trainer.generate({
     count: captions.length,
     seed: deriveSeed(seed, stream, 0),
@@ -193,12 +211,12 @@ async function writeGrids(trainer: AdversarialTrainer, variant: string) {
   const rows = gridCaptions.flatMap((caption) => Array(columns).fill(caption) as string[]);
   const noise = tf.randomNormal([columns, 100], 0, 1, 'float32', deriveSeed(seed, 'grid-noise', 0));
   const tiledNoise = tf.tile(noise, [gridCaptions.length, 1]);
-  const condition = encodeInChunks(encoder, rows);
+  const condition = encodeInChunks(conditioned, rows);
   const images = trainer.generator.predict([tiledNoise, condition]) as tf.Tensor4D;
   await saveImageGrid(images, join(folder, `${variant}-captions.png`), { columns });
   // Interpolation: from the first held-out caption to a seen one, z fixed.
   const [from, to] = [gridCaptions[0]!, gridCaptions[5]!];
-  const ends = encodeInChunks(encoder, [from, to]);
+  const ends = encodeInChunks(conditioned, [from, to]);
   const betas = tf.linspace(0, 1, columns).reshape([columns, 1]);
   const mixed = tf.add(tf.mul(tf.sub(1, betas), ends.slice(0, 1)), tf.mul(betas, ends.slice(1, 1)));
   const fixedNoise = tf.tile(noise.slice(0, 1), [columns, 1]);
@@ -212,6 +230,8 @@ for (const variant of variants) {
   started = performance.now();
   const trainer = createTextToImageTrainer(variant, { size, embeddingDim, filters }, { seed });
   const store = new FileCheckpointStore(join(out, variant));
+  const curve: { step: number; seconds: number; colourShape: number; all: number }[] = [];
+  let evaluationMs = 0;
   const summary = await trainer.fit(dataset, {
     batchSize,
     steps: ganSteps,
@@ -219,19 +239,31 @@ for (const variant of variants) {
       store,
       metadata: { run: { kind: 'text2img', variant, size, channels: 3, latentDim: 100, filters, embeddingDim } },
     },
-    onStep: (event) => {
-      if (event.step % 250 === 0)
-        log(
-          `  ${variant} step ${event.step}: D ${event.discriminatorLoss.toFixed(3)} G ${event.generatorLoss.toFixed(3)} (${event.stepsPerSecond.toFixed(2)} steps/s)`,
-        );
+    onStep: async (event) => {
+      if (event.step % evalEvery !== 0 || event.step === ganSteps) return;
+      // A quick look on every fifth caption (one per held-out picture); the full evaluation is at the end.
+      const evaluationStarted = performance.now();
+      const quick = await evaluateOn(trainer, heldOutTest, `${variant}-curve`, 5);
+      evaluationMs += performance.now() - evaluationStarted;
+      curve.push({
+        step: event.step,
+        seconds: seconds(performance.now() - started),
+        colourShape: quick.joint!,
+        all: quick.all,
+      });
+      log(
+        `  ${variant} step ${event.step}: D ${event.discriminatorLoss.toFixed(3)} G ${event.generatorLoss.toFixed(3)} ` +
+          `(${event.stepsPerSecond.toFixed(2)} steps/s), held-out colour+shape ${quick.joint!.toFixed(3)}, all ${quick.all.toFixed(3)}`,
+      );
     },
   });
-  const trainSeconds = seconds(performance.now() - started);
-  await saveTextEncoder(encoder, join(out, variant, textEncoderFileName));
+  // Training time without the learning-curve evaluations.
+  const trainSeconds = seconds(performance.now() - started - evaluationMs);
+  await saveTextEncoder(conditioned, join(out, variant, textEncoderFileName));
   const heldOut = await evaluateOn(trainer, heldOutTest, `${variant}-held-out`);
   const seen = await evaluateOn(trainer, seenTest, `${variant}-seen`);
   await writeGrids(trainer, variant);
-  results[variant] = { steps: summary.step, trainSeconds, heldOut, seen };
+  results[variant] = { steps: summary.step, trainSeconds, heldOut, seen, curve };
   log(
     `${variant}: ${summary.step} steps in ${trainSeconds} s; held-out ${JSON.stringify(heldOut)}; seen ${JSON.stringify(seen)}`,
   );
@@ -239,6 +271,35 @@ for (const variant of variants) {
   trainer.discriminator.dispose();
 }
 report.gan = { size, filters, batchSize, embeddingDim, latentDim: 100, results };
+
+// The table for the README: attribute accuracy of generated pictures, in percent.
+type Accuracy = { perAttribute: Record<string, number>; all: number; joint?: number };
+const percent = (value: number) => (100 * value).toFixed(1);
+const row = (name: string, heldOut: Accuracy, seen: Accuracy, extra: string) =>
+  `| ${name} | ${shapeAttributeNames.map((attribute) => percent(heldOut.perAttribute[attribute]!)).join(' | ')} | ` +
+  `${percent(heldOut.joint!)} | ${percent(heldOut.all)} | ${percent(seen.joint!)} | ${percent(seen.all)} | ${extra} |`;
+const table = [
+  `| | ${shapeAttributeNames.join(' | ')} | colour + shape | all five | seen: colour + shape | seen: all five | steps, training time |`,
+  `|${' --- |'.repeat(shapeAttributeNames.length + 6)}`,
+  ...variants.map((variant) => {
+    const result = results[variant] as { steps: number; trainSeconds: number; heldOut: Accuracy; seen: Accuracy };
+    return row(
+      variant.toUpperCase(),
+      result.heldOut,
+      result.seen,
+      `${result.steps}, ${Math.round(result.trainSeconds / 60)} min`,
+    );
+  }),
+  row('real pictures (judge)', judgeOnReal.heldOut, judgeOnReal.seen, ''),
+  `| chance | ${shapeAttributeNames.map((attribute) => percent(1 / shapeAttributes[attribute].length)).join(' | ')} | ` +
+    `${percent(1 / 20)} | ${percent(1 / 600)} | ${percent(1 / 20)} | ${percent(1 / 600)} | |`,
+];
+report.table = table.join('\n');
+console.log(`\n${report.table}\n`);
+clearInterval(sampleLoad);
+report.wallSeconds = seconds(performance.now() - runStarted);
+// The 1-minute load average every 30 s: above 2 means other jobs shared the two cores.
+report.loadAverage = { mean: loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length), max: Math.max(0, ...loads) };
 await mkdir(out, { recursive: true });
 await writeFile(join(out, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
 log(`wrote ${join(out, 'results.json')} (backend ${backend.name ?? tf.getBackend()})`);

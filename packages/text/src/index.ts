@@ -26,6 +26,8 @@ export {
   TemporalMaxPooling,
   temporalMaxPool,
 } from './encoders/text-layers.js';
+export { FeatureStandardization } from './encoders/feature-standardization.js';
+export { standardizeTextEncoder } from './encoders/standardize-text-encoder.js';
 export { WordGruEncoder, type WordGruEncoderOptions } from './encoders/word-gru-encoder.js';
 export { interpolationTerm, type InterpolationTermOptions, rollRows } from './gan/interpolation-term.js';
 export {

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import { assertInteger, ShapeMismatchError } from '@ganforge/core';
 
+import { FeatureStandardization } from './feature-standardization.js';
+
 function firstShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
   return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
 }
@@ -136,5 +138,6 @@ export function registerTextLayers(): void {
   tf.serialization.registerClass(OneHotTokens);
   tf.serialization.registerClass(TemporalMaxPooling);
   tf.serialization.registerClass(BagOfTokens);
+  tf.serialization.registerClass(FeatureStandardization);
   registered = true;
 }
