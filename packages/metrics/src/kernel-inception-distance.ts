@@ -40,9 +40,13 @@ function drawIndices(count: number, size: number, random: () => number): Int32Ar
 
 /** Sum of (g / d + 1)^3 over a Gram matrix, in float64, optionally leaving out its diagonal. */
 function kernelSum(gram: tf.TypedArray, size: number, dimension: number, withoutDiagonal: boolean): number {
+  const kernel = (value: number) => {
+    const base = value / dimension + 1;
+    return base * base * base;
+  };
   let sum = 0;
-  for (let i = 0; i < gram.length; i++) sum += (gram[i]! / dimension + 1) ** 3;
-  if (withoutDiagonal) for (let i = 0; i < size; i++) sum -= (gram[i * size + i]! / dimension + 1) ** 3;
+  for (let i = 0; i < gram.length; i++) sum += kernel(gram[i]!);
+  if (withoutDiagonal) for (let i = 0; i < size; i++) sum -= kernel(gram[i * size + i]!);
   return sum;
 }
 
