@@ -25,11 +25,12 @@ const photos = argument('photos');
 const out = argument('out');
 const cropsFolder = argument('crops', '');
 // Test photos (never trained on). The CC0 ones may be shown as crops (see shared/data/photos/README.md).
+// Crop corners are multiples of the scale, so the LR panel shows the same region.
 const testPhotos: { file: string; crop?: [number, number] }[] = [
   { file: 'skimage_astronaut.png', crop: [60, 180] },
-  { file: 'skimage_chelsea.png', crop: [60, 150] },
+  { file: 'skimage_chelsea.png', crop: [60, 152] },
   { file: 'skimage_coffee.png', crop: [120, 200] },
-  { file: 'skimage_rocket.jpg', crop: [230, 250] },
+  { file: 'skimage_rocket.jpg', crop: [232, 248] },
 ];
 const cropSize = 96;
 const scale = 4;
