@@ -37,11 +37,13 @@ async function constantGeneratorCheckpoint(folder: string, dataset: string): Pro
   trainer.dispose();
 }
 
-/** Runs `ganforge eval ...` in this process and returns the JSON it printed. */
+/** Runs `ganforge eval ...` in this process and returns the JSON it printed; checks that no tensor is left behind. */
 async function evaluate(...args: string[]): Promise<Record<string, unknown>> {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  const tensors = tf.memory().numTensors;
   try {
     await ganforgeProgram('0.0.0').parseAsync(['node', 'ganforge', 'eval', ...args, '--backend', 'cpu', '--quiet']);
+    expect(tf.memory().numTensors).toBe(tensors);
     return JSON.parse(log.mock.calls.map((call) => String(call[0])).join('\n')) as Record<string, unknown>;
   } finally {
     log.mockRestore();

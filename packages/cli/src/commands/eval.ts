@@ -19,7 +19,7 @@ import { backendOption } from '../backend-option.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { imageFolderQuality } from './eval-image-folders.js';
-import { evaluationProgress } from './eval-progress.js';
+import { type EvaluationProgress, evaluationProgress } from './eval-progress.js';
 import { loadCheckpointGenerator, mnistDatasetOf, mnistImages } from './eval-sources.js';
 
 interface GeneratedOptions {
@@ -64,21 +64,21 @@ async function classifierOutputs(options: GeneratedOptions, metric: string, laye
   const started = Date.now();
   const backend = await useBackend({ backend: options.backend as never });
   const generator = await loadCheckpointGenerator(options.checkpoint, options.ema);
-  const dataset = mnistDatasetOf(options.dataset, generator.run);
-  const withReference = referenceCount > 0;
-  const total = 2 * options.samples + referenceCount;
-  const progress = evaluationProgress(metric, total, options.quiet);
-  const signal = interruptSignal();
-  const classifier = await loadMnistClassifier({ variant: dataset });
+  let classifier: tf.LayersModel | undefined;
+  let progress: EvaluationProgress | undefined;
   try {
-    const images = await generator.generate(options.samples, options.seed, (done) =>
-      progress.update(done, 'generating'),
-    );
+    const dataset = mnistDatasetOf(options.dataset, generator.run);
+    const withReference = referenceCount > 0;
+    classifier = await loadMnistClassifier({ variant: dataset });
+    const bar = evaluationProgress(metric, 2 * options.samples + referenceCount, options.quiet);
+    progress = bar;
+    const signal = interruptSignal();
+    const images = await generator.generate(options.samples, options.seed, (done) => bar.update(done, 'generating'));
     const generated = await extractFeatures(classifier, images, {
       layer,
       batchSize: options.batchSize,
       signal,
-      onProgress: (done) => progress.update(options.samples + done, `classifying ${dataset} samples`),
+      onProgress: (done) => bar.update(options.samples + done, `classifying ${dataset} samples`),
     });
     images.dispose();
     let reference: tf.Tensor2D | undefined;
@@ -88,11 +88,11 @@ async function classifierOutputs(options: GeneratedOptions, metric: string, laye
         layer,
         batchSize: options.batchSize,
         signal,
-        onProgress: (done) => progress.update(2 * options.samples + done, `classifying ${dataset} test images`),
+        onProgress: (done) => bar.update(2 * options.samples + done, `classifying ${dataset} test images`),
       });
       test.dispose();
     }
-    progress.update(2 * options.samples + referenceCount, 'computing');
+    bar.update(2 * options.samples + referenceCount, 'computing');
     return {
       generated,
       reference,
@@ -110,10 +110,13 @@ async function classifierOutputs(options: GeneratedOptions, metric: string, laye
         ...result,
         seconds: Math.round((Date.now() - started) / 100) / 10,
       }),
-      stop: () => progress.stop(),
+      stop: () => progress?.stop(),
     };
+  } catch (error) {
+    progress?.stop();
+    throw error;
   } finally {
-    classifier.dispose();
+    classifier?.dispose();
     generator.dispose();
   }
 }
@@ -135,19 +138,23 @@ function parzenCommand(): Command {
       const started = Date.now();
       const backend = await useBackend({ backend: options.backend as never });
       const generator = await loadCheckpointGenerator(options.checkpoint, options.ema);
-      const dataset = mnistDatasetOf(options.dataset, generator.run);
       const searching = options.sigma === undefined;
       const validationCount = searching ? options.validation : 0;
-      const total = options.samples + validationCount + options.test;
-      const progress = evaluationProgress('parzen', total, options.quiet);
       // Parzen windows in pixel units of [0, 1], as the papers (the value depends on the scale).
-      const toUnit = (images: tf.Tensor) => tf.tidy(() => images.add(1).div(2));
+      const toUnit = (images: tf.Tensor) => {
+        const unit = tf.tidy(() => images.add(1).div(2));
+        images.dispose();
+        return unit;
+      };
       const tensors: tf.Tensor[] = [];
+      let progress: EvaluationProgress | undefined;
       try {
+        const dataset = mnistDatasetOf(options.dataset, generator.run);
+        progress = evaluationProgress('parzen', options.samples + validationCount + options.test, options.quiet);
+        const bar = progress;
         const generated = await generator.generate(options.samples, options.seed, (done) =>
-          progress.update(done, 'generating'),
+          bar.update(done, 'generating'),
         );
-        tensors.push(generated);
         const samples = toUnit(generated);
         tensors.push(samples);
         // The validation split of pylearn2's MNIST, which parzen_ll.py searched sigma on: train[50000:].
@@ -161,12 +168,9 @@ function parzenCommand(): Command {
           batchSize: options.batchSize,
           signal: interruptSignal(),
           onProgress: ({ phase, done }) =>
-            progress.update(
-              options.samples + (phase === 'validation' ? done : validationCount + done),
-              `${phase} ${done}`,
-            ),
+            bar.update(options.samples + (phase === 'validation' ? done : validationCount + done), `${phase} ${done}`),
         });
-        progress.stop();
+        bar.stop();
         await report(
           {
             metric: 'parzen-log-likelihood',
@@ -191,7 +195,7 @@ function parzenCommand(): Command {
           options.out,
         );
       } finally {
-        progress.stop();
+        progress?.stop();
         tf.dispose(tensors);
         generator.dispose();
       }
