@@ -5,6 +5,7 @@ import {
   assertNumberInRange,
   type Dataset,
   deriveSeed,
+  describedAs,
   InvalidArgumentError,
   NonFiniteLossError,
   type TrainingBatch,
@@ -92,6 +93,7 @@ export async function trainSrresnet(
   };
   try {
     for (let epoch = 0; !done(); epoch++) {
+      const stepsBefore = step;
       for await (const batch of dataset.batches(options.batchSize, {
         seed: deriveSeed(seed, 'data', epoch),
         signal: options.signal,
@@ -124,6 +126,13 @@ export async function trainSrresnet(
           stepsPerSecond: step / ((performance.now() - started) / 1000),
         });
         if (done()) break;
+      }
+      if (step === stepsBefore && !done()) {
+        throw new InvalidArgumentError(
+          'dataset',
+          'a data set that yields at least one batch per pass',
+          describedAs('an empty pass'),
+        );
       }
     }
   } finally {

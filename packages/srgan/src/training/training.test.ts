@@ -108,6 +108,15 @@ describe('training', () => {
     generator.dispose();
   });
 
+  it('trainSrresnet names a data set that yields no batches instead of looping', async () => {
+    const generator = srresnet({ blocks: 0, filters: 2, scale: 4 });
+    const empty = { batches: async function* () {} };
+    await expect(trainSrresnet(generator, empty, { batchSize: 2, steps: 3 })).rejects.toThrow(
+      /dataset: expected a data set that yields at least one batch per pass, received an empty pass/,
+    );
+    generator.dispose();
+  });
+
   it('srganTrainer trains G on content + 1e-3 x adversarial through the core trainer', async () => {
     const images = photos();
     const dataset = new SuperResolutionDataset({ images, cropSize: 16, scale: 4, cropsPerEpoch: 16 });
