@@ -141,7 +141,10 @@ const lapganSamples = generateInChunks((count, seed) => lapgan.sample({ count, s
 phase('LAPGAN samples');
 const lapganScore = await parzen(lapganSamples, 'LAPGAN');
 const { levels } = lapgan.sample({ count: 16, seed: 7, returnLevels: true });
-await saveImageGrid(levelProgression(levels), join(out, 'lapgan-levels.png'), { columns: levels.length });
+// One row per level (7x7, 14x14, 28x28 from the top), each level scaled up with nearest-neighbour.
+await saveImageGrid(levelProgression(levels, { arrangement: 'level-per-row' }), join(out, 'lapgan-levels.png'), {
+  columns: 16,
+});
 await saveImageGrid(lapganSamples.slice(0, 64), join(out, 'lapgan-samples.png'));
 tf.dispose([lapganSamples, ...levels]);
 

@@ -200,7 +200,13 @@ describe('LapGan checkpoints and sampling', () => {
     expect(grid.shape).toEqual([15, 12, 10, 2]);
     // Row 0 of the grid: sample 0 at level 2 (scaled up), level 1, level 0.
     expect(tf.tidy(() => maxDifference(grid.slice(2, 1), finished.slice(0, 1)))).toBe(0);
-    tf.dispose([finished, ...levels, recomputed, grid]);
+    // One row per level instead: the last row holds the finished images in order.
+    const byLevel = levelProgression(levels, { arrangement: 'level-per-row' });
+    expect(tf.tidy(() => maxDifference(byLevel.slice(10, 5), finished))).toBe(0);
+    expect(() => levelProgression(levels, { arrangement: 'diagonal' as never })).toThrow(
+      "options.arrangement: expected 'image-per-row' or 'level-per-row', received \"diagonal\".",
+    );
+    tf.dispose([finished, ...levels, recomputed, grid, byLevel]);
     expect(tf.memory().numTensors).toBe(before);
     lapgan.dispose();
   });

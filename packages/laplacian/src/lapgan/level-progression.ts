@@ -5,9 +5,11 @@ import { InvalidArgumentError } from '@ganforge/core';
 import { assertImageBatch } from '../pyramid/image-batch.js';
 
 /**
- * Arranges every level of a sample for one grid: one row per image, coarsest level on the left,
- * each level scaled to full size with nearest-neighbour so its real pixels show. Returns
- * [count * levels, height, width, channels]; tile it with `columns: levels.length`.
+ * Arranges every level of a sample for one grid, each level scaled to full size with
+ * nearest-neighbour so its real pixels show. Returns [count * levels, height, width, channels] in
+ * row-major grid order. `'image-per-row'` (default): one row per image, coarsest level on the left;
+ * tile with `columns: levels.length`. `'level-per-row'`: one row per level, coarsest on top; tile
+ * with `columns: count`.
  *
  * @example
  * ```ts
@@ -15,7 +17,14 @@ import { assertImageBatch } from '../pyramid/image-batch.js';
  * await saveImageGrid(levelProgression(levels), 'levels.png', { columns: levels.length }); // @ganforge/data/node
  * ```
  */
-export function levelProgression(levels: readonly tf.Tensor4D[]): tf.Tensor4D {
+export function levelProgression(
+  levels: readonly tf.Tensor4D[],
+  options: { arrangement?: 'image-per-row' | 'level-per-row' } = {},
+): tf.Tensor4D {
+  const arrangement = options.arrangement ?? 'image-per-row';
+  if (arrangement !== 'image-per-row' && arrangement !== 'level-per-row') {
+    throw new InvalidArgumentError('options.arrangement', "'image-per-row' or 'level-per-row'", arrangement);
+  }
   if (!Array.isArray(levels) || levels.length === 0) {
     throw new InvalidArgumentError('levels', 'the levels of a sample, finest first', levels);
   }
@@ -29,7 +38,8 @@ export function levelProgression(levels: readonly tf.Tensor4D[]): tf.Tensor4D {
           ? level
           : tf.image.resizeNearestNeighbor(level, [height, width]),
       );
-    // [levels, count, h, w, c] -> [count, levels, h, w, c]: row-major tiling puts one image per row.
-    return tf.stack(scaled, 1).reshape([count * levels.length, height, width, channels]) as tf.Tensor4D;
+    // Stacked on axis 1: [count, levels, h, w, c], one image per grid row; on axis 0: one level per row.
+    const axis = arrangement === 'image-per-row' ? 1 : 0;
+    return tf.stack(scaled, axis).reshape([count * levels.length, height, width, channels]) as tf.Tensor4D;
   });
 }

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { binomialFilter } from './binomial-filter.js';
+import { binomialFilterRows } from './binomial-filter.js';
 import { assertImageBatch } from './image-batch.js';
-import type { SpatialAxis } from './reflect-101.js';
+import { alongAxis } from './reflect-101.js';
 
 /**
  * Blurs and halves an NHWC batch like OpenCV's `cv2.pyrDown` with its default size: the 5-tap
@@ -21,31 +21,25 @@ import type { SpatialAxis } from './reflect-101.js';
  */
 export function pyrDown(x: tf.Tensor4D): tf.Tensor4D {
   assertImageBatch(x, 'x');
-  return tf.tidy(() => halve(binomialFilter(halve(binomialFilter(x, 1), 1), 2), 2));
+  return tf.tidy(() => {
+    const halveRows = (rows: tf.Tensor2D) => keepEvenRows(binomialFilterRows(rows));
+    return alongAxis(alongAxis(x, 1, halveRows), 2, halveRows);
+  });
 }
 
-/** Keeps indices 0, 2, 4, ... of `axis`: ceil(n / 2) of them. */
-function halve(x: tf.Tensor4D, axis: SpatialAxis): tf.Tensor4D {
-  const size = x.shape[axis];
-  if (size === 1) return x;
+/** Keeps rows 0, 2, 4, ...: ceil(n / 2) of them. */
+function keepEvenRows(rows: tf.Tensor2D): tf.Tensor2D {
+  const [size, width] = rows.shape;
+  if (size === 1) return rows;
   const kept = Math.ceil(size / 2);
-  // An odd axis gets one zero row so that it splits into (kept, 2) pairs; the zeros are dropped.
-  const padding: [number, number][] = [
-    [0, 0],
-    [0, 0],
-    [0, 0],
-    [0, 0],
-  ];
-  padding[axis] = [0, 2 * kept - size];
-  const even = size % 2 === 0 ? x : tf.pad(x, padding);
-  const [batch, height, width, channels] = even.shape;
-  const pairs =
-    axis === 1 ? even.reshape([batch, kept, 2, width, channels]) : even.reshape([batch, height, kept, 2, channels]);
-  const begin = [0, 0, 0, 0, 0];
-  const extent = pairs.shape.slice();
-  extent[axis + 1] = 1;
-  const first = tf.slice(pairs, begin, extent);
-  const shape = even.shape.slice() as [number, number, number, number];
-  shape[axis] = kept;
-  return first.reshape(shape);
+  // An odd count gets one zero row so that rows pair up; each pair becomes one row of twice the
+  // width, whose first half is the even row.
+  const even =
+    size % 2 === 0
+      ? rows
+      : tf.pad(rows, [
+          [0, 1],
+          [0, 0],
+        ]);
+  return tf.slice(even.reshape([kept, 2 * width]) as tf.Tensor2D, [0, 0], [kept, width]);
 }

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 
 import { assertInteger, InvalidArgumentError } from '@ganforge/core';
 
-import { binomialFilter } from './binomial-filter.js';
+import { binomialFilterRows } from './binomial-filter.js';
 import { assertImageBatch } from './image-batch.js';
-import type { SpatialAxis } from './reflect-101.js';
+import { alongAxis } from './reflect-101.js';
 
 /** Output size of {@link pyrUp}: [height, width]. */
 export type PyrUpSize = readonly [height: number, width: number];
@@ -35,7 +35,13 @@ export function pyrUp(x: tf.Tensor4D, size?: PyrUpSize): tf.Tensor4D {
   }
   assertTargetSize(target[0], height, 'size[0] (height)');
   assertTargetSize(target[1], width, 'size[1] (width)');
-  return tf.tidy(() => double(double(x, 1, target[0]), 2, target[1]));
+  return tf.tidy(() =>
+    alongAxis(
+      alongAxis(x, 1, (rows) => double(rows, target[0], 'row')),
+      2,
+      (rows) => double(rows, target[1], 'column'),
+    ),
+  );
 }
 
 function assertTargetSize(value: unknown, source: number, argument: string): asserts value is number {
@@ -50,25 +56,17 @@ function assertTargetSize(value: unknown, source: number, argument: string): ass
   }
 }
 
-/** Upsamples along `axis` to `size` (2n - 1, 2n or 2n + 1). */
-function double(x: tf.Tensor4D, axis: SpatialAxis, size: number): tf.Tensor4D {
-  const shape = x.shape.slice() as [number, number, number, number];
-  const length = shape[axis];
-  shape[axis] = 2 * length;
-  // Interleave zeros: [.., n, ..] -> [.., n, 2, ..] -> [.., 2n, ..].
-  const spread = tf.stack([x, tf.zerosLike(x)], axis + 1).reshape(shape) as tf.Tensor4D;
-  const doubled = binomialFilter(spread, axis, 2);
-  const begin = [0, 0, 0, 0];
-  const extent = [-1, -1, -1, -1];
+/** Upsamples the rows (axis 0) of `rows` to `size` (2n - 1, 2n or 2n + 1); `kind` says which image axis they are. */
+function double(rows: tf.Tensor2D, size: number, kind: 'row' | 'column'): tf.Tensor2D {
+  const [length, width] = rows.shape;
+  // Interleave zero rows: each row followed by a zero row, [n, w] -> [n, 2w] -> [2n, w].
+  const spread = tf.concat([rows, tf.zerosLike(rows)], 1).reshape([2 * length, width]) as tf.Tensor2D;
+  const doubled = binomialFilterRows(spread, 2);
   if (size === 2 * length) return doubled;
-  if (size === 2 * length - 1) {
-    extent[axis] = size;
-    return tf.slice(doubled, begin, extent);
-  }
+  if (size === 2 * length - 1) return tf.slice(doubled, [0, 0], [size, -1]);
   // 2n + 1, as OpenCV 4.6 does it: an extra row mirrors row 2n - 2 (the filter run on past the edge of
   // the reflect-101 doubled image), an extra column repeats column 2n - 1. (For multi-channel or
   // one-pixel-wide inputs OpenCV leaves that column uninitialised; we repeat it as it does otherwise.)
-  begin[axis] = axis === 1 ? 2 * length - 2 : 2 * length - 1;
-  extent[axis] = 1;
-  return tf.concat([doubled, tf.slice(doubled, begin, extent)], axis);
+  const source = kind === 'row' ? 2 * length - 2 : 2 * length - 1;
+  return tf.concat([doubled, tf.slice(doubled, [source, 0], [1, -1])], 0);
 }
