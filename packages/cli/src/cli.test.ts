@@ -96,7 +96,7 @@ describe('ganforge CLI', () => {
     expect(cases[2]!.stderr).toMatch(/required option '--dataset <name\|folder>' not specified/);
     expect(cases[3]!.errors).toMatch(/^ganforge: --checkpoint: expected a run folder with latest.gfckpt/);
     expect(cases[4]!.stderr).toMatch(
-      /option '--backend <name>' argument 'quantum' is invalid. Allowed choices are tensorflow-gpu, tensorflow, wasm, cpu/,
+      /option '--backend <name>' argument 'quantum' is invalid. Allowed choices are tensorflow-gpu, tensorflow, webgpu, wasm, cpu/,
     );
     for (const result of [cases[1]!, cases[3]!]) expect(result.errors.split('\n')).toHaveLength(1);
   }, 120_000);
