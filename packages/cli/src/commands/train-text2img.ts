@@ -14,6 +14,7 @@ import {
   createTextToImageTrainer,
   describeShape,
   encodeInChunks,
+  standardizeTextEncoder,
   type TextEncoder,
   type TextEncoderKind,
   type TextToImageVariant,
@@ -135,8 +136,8 @@ function newEncoder(run: TextToImageRunOptions, captions: readonly string[]): Te
 
 /**
  * Trains (or resumes) a text-to-image run in `training.out`: a text encoder by DS-SJE (unless one is
- * given or the run is resumed), saved as `text-encoder.json`, then the GAN, with progress grids
- * (8 captions x 8 samples) and checkpoints.
+ * given or the run is resumed), standardised over the training captions and saved as
+ * `text-encoder.json`, then the GAN, with progress grids (8 captions x 8 samples) and checkpoints.
  */
 export async function trainTextToImage(
   requested: TextToImageRunOptions,
@@ -179,6 +180,8 @@ export async function trainTextToImage(
     });
     joint.imageEncoder.dispose();
   }
+  // The GAN is conditioned on embeddings standardised over the training captions (saved with the encoder).
+  if (!existing) encoder = standardizeTextEncoder(encoder, data.captions);
   await saveTextEncoder(encoder, join(training.out, textEncoderFileName));
 
   const embeddings = encodeInChunks(encoder, data.captions);
