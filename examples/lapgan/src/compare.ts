@@ -2,7 +2,7 @@
 // log-likelihood of the test set (Denton et al. 2015, table 1; the protocol of Goodfellow et al. 2014).
 // Compute is CPU time of this process (the WASM backend runs one thread), not wall time, so that other
 // jobs on a shared machine do not tilt the comparison; both are reported.
-// Run: pnpm --filter @ganforge/example-lapgan compare [--minutes 6] [--out runs/lapgan-compare]
+// Run: pnpm --filter @ganforge/example-lapgan compare [--minutes 6] [--seed 1] [--out runs/lapgan-compare]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -19,17 +19,22 @@ import * as tf from '@tensorflow/tfjs';
 import { adam, fashionLapGan } from './fashion-lapgan.js';
 
 const { values: args } = parseArgs({
+  // `pnpm ... compare -- --seed 2` passes the `--` on; drop it.
+  args: process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--')),
   options: {
     minutes: { type: 'string', default: '6' },
     out: { type: 'string', default: 'runs/lapgan-compare' },
     samples: { type: 'string', default: '10000' },
     validation: { type: 'string', default: '1000' },
+    seed: { type: 'string', default: '1' },
   },
 });
 const budgetMs = Number(args.minutes) * 60_000;
 const sampleCount = Number(args.samples);
 const validationCount = Number(args.validation);
 const out = args.out!;
+// Seed of both models' initialisers, noise and data order (the sampling noise stays fixed).
+const seed = Number(args.seed);
 const batchSize = 32;
 // Share of the LAPGAN's time per level (finest first): the 28x28 level costs ~4x a step of the others.
 const levelShares = [0.5, 0.25, 0.25];
@@ -51,7 +56,7 @@ function toUnit(images: tf.Tensor): tf.Tensor2D {
 }
 
 /** Generates `count` images in chunks (bounded memory), clipped to [-1, 1]. */
-function generateInChunks(generate: (count: number, seed: number) => tf.Tensor, count: number): tf.Tensor {
+function generateInChunks(generate: (count: number, noiseSeed: number) => tf.Tensor, count: number): tf.Tensor {
   const chunks: tf.Tensor[] = [];
   for (let start = 0, chunk = 0; start < count; start += 500, chunk++) {
     chunks.push(tf.tidy(() => tf.clipByValue(generate(Math.min(500, count - start), 1000 + chunk), -1, 1)));
@@ -103,7 +108,7 @@ const phase = (() => {
 phase('data loaded');
 
 // --- LAPGAN: each level on its own, on the real pyramid, for its share of the budget.
-const lapgan = fashionLapGan({ seed: 1 });
+const lapgan = fashionLapGan({ seed });
 const lapganStore = new FileCheckpointStore(join(out, 'lapgan'));
 const lapganLevels: {
   level: number;
@@ -137,7 +142,7 @@ for (let level = lapgan.levelCount - 1; level >= 0; level--) {
   });
   phase(`LAPGAN level ${level}: ${summary.stepsRun} steps, ${budget.usedSeconds().toFixed(0)} CPU s`);
 }
-const lapganSamples = generateInChunks((count, seed) => lapgan.sample({ count, seed }), sampleCount);
+const lapganSamples = generateInChunks((count, noiseSeed) => lapgan.sample({ count, seed: noiseSeed }), sampleCount);
 phase('LAPGAN samples');
 const lapganScore = await parzen(lapganSamples, 'LAPGAN');
 const { levels } = lapgan.sample({ count: 16, seed: 7, returnLevels: true });
@@ -149,7 +154,7 @@ await saveImageGrid(lapganSamples.slice(0, 64), join(out, 'lapgan-samples.png'))
 tf.dispose([lapganSamples, ...levels]);
 
 // --- Single-scale DCGAN of about the same generator size, for the same total time.
-const { generator, discriminator } = dcgan({ size: 28, latentDim: 100, filters: 32, seed: 1 });
+const { generator, discriminator } = dcgan({ size: 28, latentDim: 100, filters: 32, seed });
 const baseline = new AdversarialTrainer({
   generator,
   discriminator,
@@ -157,7 +162,7 @@ const baseline = new AdversarialTrainer({
   generatorOptimizer: adam,
   discriminatorOptimizer: adam,
   ema: { decay: 0.999 },
-  seed: 1,
+  seed,
 });
 const baselineData = new TensorDataset({ real: trainImages });
 phase('DCGAN data');
@@ -171,7 +176,10 @@ const baselineSummary = await baseline.fit(baselineData, {
 const baselineCpuSeconds = baselineBudget.usedSeconds();
 baselineData.dispose();
 phase(`DCGAN: ${baselineSummary.stepsRun} steps, ${baselineCpuSeconds.toFixed(0)} CPU s`);
-const baselineSamples = generateInChunks((count, seed) => baseline.generate({ count, seed }), sampleCount);
+const baselineSamples = generateInChunks(
+  (count, noiseSeed) => baseline.generate({ count, seed: noiseSeed }),
+  sampleCount,
+);
 const baselineScore = await parzen(baselineSamples, 'DCGAN');
 await saveImageGrid(baselineSamples.slice(0, 64), join(out, 'dcgan-samples.png'));
 baselineSamples.dispose();
@@ -184,6 +192,7 @@ reference.dispose();
 const results = {
   date: new Date().toISOString(),
   machine: `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, backend ${backend.name} (${backend.device})`,
+  seed,
   cpuMinutesPerModel: Number(args.minutes),
   lapganLevelShares: levelShares,
   batchSize,
