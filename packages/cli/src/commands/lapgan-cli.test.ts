@@ -102,6 +102,17 @@ describe('ganforge train lapgan / sample', () => {
     );
   }, 120_000);
 
+  it('trains and samples a class-conditional LAPGAN: one class per grid column', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ganforge-lapgan-')), 'run');
+    const trained = ganforge('train', 'lapgan', ...tiny, '--out', out, '--steps', '1', '--conditional');
+    expect(trained.code, trained.errors).toBe(0);
+    const grid = join(out, 'grid.png');
+    const sampled = ganforge('sample', '--checkpoint', out, '--out', grid, '--count', '20', '--backend', 'cpu');
+    expect(sampled.code, sampled.errors).toBe(0);
+    // 20 images, classes 0-9 twice: 10 columns, 2 rows.
+    expect(pngSize(grid)).toEqual([10 * 28 + 11 * 2, 2 * 28 + 3 * 2]);
+  }, 120_000);
+
   it('answers bad arguments with one line and a non-zero exit', () => {
     const tooDeep = ganforge('train', 'lapgan', ...tiny, '--out', '/tmp/x', '--steps', '1', '--levels', '7');
     expect(tooDeep.code).toBe(2);
