@@ -6,7 +6,8 @@ import seedrandom from 'seedrandom';
  * number: resuming from a checkpoint replays the exact same noise.
  */
 export function deriveSeed(seed: number, stream: string, counter: number): number {
-  return Math.abs(seedrandom(`${seed}:${stream}:${counter}`).int32());
+  // Never 0: tfjs treats a seed of 0 as no seed (`seed ? seed : Math.random()` in its random ops).
+  return Math.abs(seedrandom(`${seed}:${stream}:${counter}`).int32()) || 1;
 }
 
 /** A seeded uniform [0, 1) generator (Alea), for shuffles and other non-tensor randomness. */

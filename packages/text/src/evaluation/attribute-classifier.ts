@@ -40,7 +40,8 @@ export function attributeClassifier(options: AttributeClassifierOptions): tf.Lay
   assertInteger(channels, 1, 4, 'options.channels');
   assertInteger(filters, 1, 1024, 'options.filters');
   assertAttributes(options.attributes);
-  let next = seed * 1000;
+  // From 1: tfjs treats an initializer seed of 0 as no seed (`seed ? seed : Math.random()`).
+  let next = seed * 1000 + 1;
   const init = () => tf.initializers.heNormal({ seed: next++ });
   const image = tf.input({ shape: [options.size, options.size, channels], name: 'image' });
   let x: tf.SymbolicTensor = image;

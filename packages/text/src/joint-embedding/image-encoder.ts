@@ -37,6 +37,7 @@ export function smallImageEncoder(options: ImageEncoderOptions): tf.LayersModel 
   assertInteger(seed, 0, 2 ** 21, 'options.seed');
   const image = tf.input({ shape: [options.size, options.size, channels], name: 'image' });
   let x: tf.SymbolicTensor = image;
+  // Seeds start at 1: tfjs treats an initializer seed of 0 as no seed (`seed ? seed : Math.random()`).
   for (let stage = 0; stage < 3; stage++) {
     x = tf.layers
       .conv2d({
@@ -44,7 +45,7 @@ export function smallImageEncoder(options: ImageEncoderOptions): tf.LayersModel 
         kernelSize: 4,
         strides: 2,
         padding: 'same',
-        kernelInitializer: tf.initializers.heNormal({ seed: seed * 1000 + stage }),
+        kernelInitializer: tf.initializers.heNormal({ seed: seed * 1000 + stage + 1 }),
         name: `image_conv${stage + 1}`,
       })
       .apply(x) as tf.SymbolicTensor;
@@ -54,7 +55,7 @@ export function smallImageEncoder(options: ImageEncoderOptions): tf.LayersModel 
   const embedding = tf.layers
     .dense({
       units: options.dim,
-      kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 1000 + 10 }),
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 1000 + 11 }),
       name: 'image_embedding',
     })
     .apply(x) as tf.SymbolicTensor;
