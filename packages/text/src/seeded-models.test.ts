@@ -1,5 +1,5 @@
 import { useBackend } from '@ganforge/backend-node';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { CharCnnRnnEncoder } from './encoders/char-cnn-rnn-encoder.js';
