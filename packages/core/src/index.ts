@@ -39,6 +39,14 @@ export {
   type DcganOptions,
   type DcganSize,
 } from './models/dcgan.js';
+export {
+  dcganBatchNorm,
+  dcganDownsampling,
+  DcganInitializers,
+  dcganLeakySlope,
+  dcganUpsampling,
+  type DcganUpsamplingOptions,
+} from './models/dcgan-blocks.js';
 export { PixelShuffle, type PixelShuffleArgs, pixelShuffle } from './models/pixel-shuffle.js';
 export { registerGanForgeLayers } from './models/register-layers.js';
 export { registerMissingGradients } from './gradients/register-missing-gradients.js';

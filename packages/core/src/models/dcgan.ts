@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError } from '../errors.js';
 import { assertInteger } from '../tensor-checks.js';
+import { DcganInitializers, dcganDownsampling, dcganUpsampling } from './dcgan-blocks.js';
 
 export type DcganSize = 28 | 32 | 64;
 
@@ -27,14 +28,6 @@ export interface DcganModels {
   readonly discriminator: tf.LayersModel;
 }
 
-// Radford et al. 2016, sec. 4: "All weights were initialized from a zero-centered Normal
-// distribution with standard deviation 0.02"; LeakyReLU slope 0.2; BN in both nets except G's
-// output and D's input layer. BN momentum 0.9 matches PyTorch's default (0.1 in its convention).
-const weightStddev = 0.02;
-const leakySlope = 0.2;
-const batchNormMomentum = 0.9;
-const batchNormEpsilon = 1e-5;
-
 interface Geometry {
   readonly start: number;
   readonly stages: number;
@@ -50,18 +43,6 @@ function geometryOf(size: unknown): Geometry {
       return { start: 4, stages: 4 };
     default:
       throw new InvalidArgumentError('options.size', '28, 32 or 64', size);
-  }
-}
-
-class SeededInitializers {
-  #next: number;
-
-  constructor(seed: number) {
-    this.#next = seed;
-  }
-
-  normal(mean = 0): ReturnType<typeof tf.initializers.randomNormal> {
-    return tf.initializers.randomNormal({ mean, stddev: weightStddev, seed: this.#next++ });
   }
 }
 
@@ -97,47 +78,13 @@ function validate(options: DcganOptions) {
  */
 export function dcganGenerator(options: DcganOptions): tf.LayersModel {
   const o = validate(options);
-  const init = new SeededInitializers(o.seed * 1000 + 1);
+  const init = new DcganInitializers(o.seed * 1000 + 1);
   const noise = tf.input({ shape: [o.latentDim], name: 'noise' });
   const condition = o.conditionDim ? tf.input({ shape: [o.conditionDim], name: 'condition' }) : undefined;
-  let x: tf.SymbolicTensor = condition
+  const x: tf.SymbolicTensor = condition
     ? (tf.layers.concatenate({ name: 'noise_and_condition' }).apply([noise, condition]) as tf.SymbolicTensor)
     : noise;
-
-  const widest = o.filters * 2 ** (o.stages - 1);
-  x = tf.layers
-    .dense({ units: o.start * o.start * widest, useBias: false, kernelInitializer: init.normal(), name: 'project' })
-    .apply(x) as tf.SymbolicTensor;
-  x = batchNorm(init, 'project_bn').apply(x) as tf.SymbolicTensor;
-  x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
-  x = tf.layers.reshape({ targetShape: [o.start, o.start, widest] }).apply(x) as tf.SymbolicTensor;
-  for (let stage = 0; stage < o.stages - 1; stage++) {
-    const filters = o.filters * 2 ** (o.stages - 2 - stage);
-    x = tf.layers
-      .conv2dTranspose({
-        filters,
-        kernelSize: 4,
-        strides: 2,
-        padding: 'same',
-        useBias: false,
-        kernelInitializer: init.normal(),
-        name: `up${stage + 1}`,
-      })
-      .apply(x) as tf.SymbolicTensor;
-    x = batchNorm(init, `up${stage + 1}_bn`).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
-  }
-  const images = tf.layers
-    .conv2dTranspose({
-      filters: o.channels,
-      kernelSize: 4,
-      strides: 2,
-      padding: 'same',
-      activation: 'tanh',
-      kernelInitializer: init.normal(),
-      name: 'to_image',
-    })
-    .apply(x) as tf.SymbolicTensor;
+  const images = dcganUpsampling(x, o, init);
   return tf.model({ inputs: condition ? [noise, condition] : [noise], outputs: images, name: 'dcgan_generator' });
 }
 
@@ -153,7 +100,7 @@ export function dcganGenerator(options: DcganOptions): tf.LayersModel {
  */
 export function dcganDiscriminator(options: DcganOptions): tf.LayersModel {
   const o = validate(options);
-  const init = new SeededInitializers(o.seed * 1000 + 500);
+  const init = new DcganInitializers(o.seed * 1000 + 500);
   const image = tf.input({ shape: [o.size, o.size, o.channels], name: 'image' });
   const condition = o.conditionDim ? tf.input({ shape: [o.conditionDim], name: 'condition' }) : undefined;
   let x: tf.SymbolicTensor = image;
@@ -164,21 +111,7 @@ export function dcganDiscriminator(options: DcganOptions): tf.LayersModel {
     plane = tf.layers.reshape({ targetShape: [o.size, o.size, 1] }).apply(plane) as tf.SymbolicTensor;
     x = tf.layers.concatenate({ name: 'image_and_condition' }).apply([image, plane]) as tf.SymbolicTensor;
   }
-  for (let stage = 0; stage < o.stages; stage++) {
-    x = tf.layers
-      .conv2d({
-        filters: o.filters * 2 ** stage,
-        kernelSize: 4,
-        strides: 2,
-        padding: 'same',
-        useBias: stage === 0,
-        kernelInitializer: init.normal(),
-        name: `down${stage + 1}`,
-      })
-      .apply(x) as tf.SymbolicTensor;
-    if (stage > 0) x = batchNorm(init, `down${stage + 1}_bn`).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.leakyReLU({ alpha: leakySlope }).apply(x) as tf.SymbolicTensor;
-  }
+  x = dcganDownsampling(x, o, init);
   x = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
   const logit = tf.layers
     .dense({ units: 1, kernelInitializer: init.normal(), name: 'logit' })
@@ -189,13 +122,4 @@ export function dcganDiscriminator(options: DcganOptions): tf.LayersModel {
 /** Both DCGAN networks for one image size; see {@link dcganGenerator} and {@link dcganDiscriminator}. */
 export function dcgan(options: DcganOptions): DcganModels {
   return { generator: dcganGenerator(options), discriminator: dcganDiscriminator(options) };
-}
-
-function batchNorm(init: SeededInitializers, name: string) {
-  return tf.layers.batchNormalization({
-    momentum: batchNormMomentum,
-    epsilon: batchNormEpsilon,
-    gammaInitializer: init.normal(1),
-    name,
-  });
 }

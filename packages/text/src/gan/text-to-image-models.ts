@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { assertInteger, InvalidArgumentError } from '@ganforge/core';
+import {
+  assertInteger,
+  dcganBatchNorm,
+  dcganDownsampling,
+  DcganInitializers,
+  dcganLeakySlope,
+  dcganUpsampling,
+  InvalidArgumentError,
+} from '@ganforge/core';
 
 export interface TextToImageModelOptions {
   /** Image side: 16, 32 or 64 (Reed et al. 2016 use 64). */
@@ -26,23 +34,9 @@ export interface TextToImageModels {
   readonly discriminator: tf.LayersModel;
 }
 
-// DCGAN initialisation and BN settings (Radford et al. 2016, sec. 4), which Reed et al. 2016 build on.
-const weightStddev = 0.02;
-const leakySlope = 0.2;
-const batchNormMomentum = 0.9;
-const batchNormEpsilon = 1e-5;
-
-class Initializers {
-  #next: number;
-
-  constructor(seed: number) {
-    this.#next = seed * 1000 + 7;
-  }
-
-  normal(mean = 0) {
-    return tf.initializers.randomNormal({ mean, stddev: weightStddev, seed: this.#next++ });
-  }
-}
+// DCGAN initialisation, BN settings and LeakyReLU (Radford et al. 2016, sec. 4), which Reed et al. 2016 build on.
+/** The first initialiser seed of a network with seed `seed`; the discriminator uses `seed + 1`. */
+const firstSeed = (seed: number) => seed * 1000 + 7;
 
 function validate(options: TextToImageModelOptions) {
   if (options?.size !== 16 && options?.size !== 32 && options?.size !== 64) {
@@ -68,18 +62,14 @@ function validate(options: TextToImageModelOptions) {
   return o;
 }
 
-function batchNorm(init: Initializers, name: string) {
-  return tf.layers.batchNormalization({
-    momentum: batchNormMomentum,
-    epsilon: batchNormEpsilon,
-    gammaInitializer: init.normal(1),
-    name,
-  });
-}
-
-function compress(init: Initializers, embedding: tf.SymbolicTensor, units: number, name: string): tf.SymbolicTensor {
+function compress(
+  init: DcganInitializers,
+  embedding: tf.SymbolicTensor,
+  units: number,
+  name: string,
+): tf.SymbolicTensor {
   const dense = tf.layers.dense({ units, kernelInitializer: init.normal(), name }).apply(embedding);
-  return tf.layers.leakyReLU({ alpha: leakySlope, name: `${name}_lrelu` }).apply(dense) as tf.SymbolicTensor;
+  return tf.layers.leakyReLU({ alpha: dcganLeakySlope, name: `${name}_lrelu` }).apply(dense) as tf.SymbolicTensor;
 }
 
 /**
@@ -95,44 +85,12 @@ function compress(init: Initializers, embedding: tf.SymbolicTensor, units: numbe
  */
 export function textToImageGenerator(options: TextToImageModelOptions): tf.LayersModel {
   const o = validate(options);
-  const init = new Initializers(o.seed);
+  const init = new DcganInitializers(firstSeed(o.seed));
   const noise = tf.input({ shape: [o.latentDim], name: 'noise' });
   const embedding = tf.input({ shape: [o.embeddingDim], name: 'embedding' });
   const text = compress(init, embedding, o.compressedDim, 'compress_embedding');
-  let x = tf.layers.concatenate({ name: 'noise_and_text' }).apply([noise, text]) as tf.SymbolicTensor;
-  const widest = o.filters * 2 ** (o.stages - 1);
-  x = tf.layers
-    .dense({ units: 4 * 4 * widest, useBias: false, kernelInitializer: init.normal(), name: 'project' })
-    .apply(x) as tf.SymbolicTensor;
-  x = batchNorm(init, 'project_bn').apply(x) as tf.SymbolicTensor;
-  x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
-  x = tf.layers.reshape({ targetShape: [4, 4, widest] }).apply(x) as tf.SymbolicTensor;
-  for (let stage = 0; stage < o.stages - 1; stage++) {
-    x = tf.layers
-      .conv2dTranspose({
-        filters: o.filters * 2 ** (o.stages - 2 - stage),
-        kernelSize: 4,
-        strides: 2,
-        padding: 'same',
-        useBias: false,
-        kernelInitializer: init.normal(),
-        name: `up${stage + 1}`,
-      })
-      .apply(x) as tf.SymbolicTensor;
-    x = batchNorm(init, `up${stage + 1}_bn`).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
-  }
-  const images = tf.layers
-    .conv2dTranspose({
-      filters: o.channels,
-      kernelSize: 4,
-      strides: 2,
-      padding: 'same',
-      activation: 'tanh',
-      kernelInitializer: init.normal(),
-      name: 'to_image',
-    })
-    .apply(x) as tf.SymbolicTensor;
+  const x = tf.layers.concatenate({ name: 'noise_and_text' }).apply([noise, text]) as tf.SymbolicTensor;
+  const images = dcganUpsampling(x, { ...o, start: 4 }, init);
   return tf.model({ inputs: [noise, embedding], outputs: images, name: 'text_to_image_generator' });
 }
 
@@ -150,26 +108,11 @@ export function textToImageGenerator(options: TextToImageModelOptions): tf.Layer
  */
 export function textToImageDiscriminator(options: TextToImageModelOptions): tf.LayersModel {
   const o = validate(options);
-  const init = new Initializers(o.seed + 1);
+  const init = new DcganInitializers(firstSeed(o.seed + 1));
   const image = tf.input({ shape: [o.size, o.size, o.channels], name: 'image' });
   const embedding = tf.input({ shape: [o.embeddingDim], name: 'embedding' });
-  let x: tf.SymbolicTensor = image;
-  for (let stage = 0; stage < o.stages; stage++) {
-    x = tf.layers
-      .conv2d({
-        filters: o.filters * 2 ** stage,
-        kernelSize: 4,
-        strides: 2,
-        padding: 'same',
-        useBias: stage === 0,
-        kernelInitializer: init.normal(),
-        name: `down${stage + 1}`,
-      })
-      .apply(x) as tf.SymbolicTensor;
-    // DCGAN: no BN on the discriminator's first layer.
-    if (stage > 0) x = batchNorm(init, `down${stage + 1}_bn`).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.leakyReLU({ alpha: leakySlope }).apply(x) as tf.SymbolicTensor;
-  }
+  // DCGAN's conv stack down to 4x4 (no BN on the first layer).
+  let x = dcganDownsampling(image, o, init);
   const text = compress(init, embedding, o.compressedDim, 'compress_embedding');
   // Replicate the compressed embedding over the 4x4 grid: [B, 128] -> [B, 4, 4, 128].
   const replicated = tf.layers
@@ -185,8 +128,8 @@ export function textToImageDiscriminator(options: TextToImageModelOptions): tf.L
       name: 'joint_1x1',
     })
     .apply(x) as tf.SymbolicTensor;
-  x = batchNorm(init, 'joint_1x1_bn').apply(x) as tf.SymbolicTensor;
-  x = tf.layers.leakyReLU({ alpha: leakySlope }).apply(x) as tf.SymbolicTensor;
+  x = dcganBatchNorm(init, 'joint_1x1_bn').apply(x) as tf.SymbolicTensor;
+  x = tf.layers.leakyReLU({ alpha: dcganLeakySlope }).apply(x) as tf.SymbolicTensor;
   x = tf.layers
     .conv2d({ filters: 1, kernelSize: 4, padding: 'valid', kernelInitializer: init.normal(), name: 'logit_conv' })
     .apply(x) as tf.SymbolicTensor;
