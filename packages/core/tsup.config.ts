@@ -1,13 +1,5 @@
-import { defineConfig } from 'tsup';
+import { mainEntry } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  // One whole file per entry: index.js registers the PixelShuffle layer and the missing gradients,
-  // the side effects package.json's `sideEffects` names.
-  splitting: false,
-});
+// One whole file per entry matters here: index.js registers the PixelShuffle layer and the missing
+// gradients, the side effects package.json's `sideEffects` names.
+export default mainEntry();
