@@ -24,6 +24,7 @@ import { type Command, Option } from 'commander';
 import { backendOption } from '../backend-option.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
+import { assertStopCondition } from '../run-options.js';
 
 /** Options shared by `train srresnet` and `train srgan`. */
 interface SuperResolutionCommonOptions {
@@ -66,9 +67,7 @@ function addCommonOptions(command: Command): Command {
 }
 
 async function loadTrainingData(options: SuperResolutionCommonOptions): Promise<SuperResolutionDataset> {
-  if (options.steps === undefined && options.minutes === undefined) {
-    throw new InvalidArgumentError('--steps / --minutes', 'at least one of them, to say when to stop', undefined);
-  }
+  assertStopCondition(options);
   const { images, paths } = await loadPhotos(options.images, {
     include: list(options.include),
     exclude: list(options.exclude),

@@ -16,10 +16,10 @@ import { loadImageFolder, loadMnist, saveImageGrid } from '@ganforge/data/node';
 import { LapGan, lapganCheckpointName, lapganLevel, maxPyramidLevels } from '@ganforge/laplacian';
 import * as tf from '@tensorflow/tfjs';
 
-import { backendOption } from '../backend-option.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { trainingProgress } from '../progress.js';
+import { addRunOptions, assertStopCondition } from '../run-options.js';
 import { writeLapGanGrids } from './sample-lapgan.js';
 
 /** Everything that defines a LAPGAN run; stored in every level checkpoint (`metadata.run`) so `sample` and `--resume` can rebuild it. */
@@ -203,78 +203,79 @@ async function previewConditions(
 
 /** `ganforge train lapgan`: registered in the `train` command group. */
 export function trainLapGanCommand(): Command {
-  return new Command('lapgan')
-    .description(
-      'Train a LAPGAN (Denton et al. 2015): one GAN per Laplacian pyramid level, each level on its own, coarse to fine.',
-    )
-    .requiredOption('--dataset <name|folder>', "'mnist', 'fashion-mnist', or a folder of PNG/JPEG images")
-    .requiredOption('--out <folder>', 'run folder for level checkpoints and sample grids (e.g. runs/lapgan)')
-    .option('--steps <n>', 'train each level until it has this many steps', integerOption(1))
-    .option('--minutes <m>', 'stop each level after this many minutes', positiveNumberOption)
-    .option('--level <k>', 'train only this level (0 = finest), e.g. on another machine', integerOption(0))
-    .option('--resume', 'continue the run in --out from its level checkpoints', false)
-    .option('--levels <n>', 'pyramid levels (28 -> 14 -> 7 is 3)', integerOption(1, 16), 3)
-    .option('--size <px>', 'image side for folders (MNIST variants are 28)', integerOption(2, 4096), 28)
-    .option('--channels <n>', 'image channels for folders (1 or 3)', integerOption(1, 3), 1)
-    .option('--filters <n>', 'convolution filters of the finer levels', integerOption(1), 32)
-    .option('--kernel-size <n>', 'convolution kernel size of the finer levels', integerOption(1, 15), 3)
-    .option('--hidden-units <n>', "hidden units of the coarsest level's generator MLP (D: half)", integerOption(1), 512)
-    .option('--batch-size <n>', 'batch size', integerOption(1), 32)
-    .option('--lr <rate>', 'Adam learning rate', positiveNumberOption, 2e-4)
-    .addOption(
-      new Option('--loss <name>', 'adversarial loss').choices([...adversarialLossNames]).default('non-saturating'),
-    )
-    .option('--conditional', 'class-conditional (every level sees the label); MNIST variants only', false)
-    .option('--limit <n>', 'use only the first n training images', integerOption(1))
-    .option('--sample-every <n>', 'write a progress grid of the level every n steps', integerOption(1), 200)
-    .option('--checkpoint-every <n>', 'write a level checkpoint every n steps', integerOption(1), 500)
-    .option('--seed <n>', 'seed of all randomness', integerOption(0), 0)
-    .addOption(backendOption())
-    .action(async (options: Record<string, unknown>) => {
-      if (options['steps'] === undefined && options['minutes'] === undefined) {
-        throw new InvalidArgumentError('--steps / --minutes', 'at least one of them, to say when to stop', undefined);
-      }
-      const size = options['size'] as number;
-      const levels = options['levels'] as number;
-      if (levels > maxPyramidLevels(size, size)) {
-        throw new InvalidArgumentError(
-          '--levels',
-          `at most ${maxPyramidLevels(size, size)} for ${size}x${size} images`,
-          levels,
-        );
-      }
-      await useBackend({ backend: options['backend'] as never });
-      const summaries = await trainLapGan(
-        {
-          model: 'lapgan',
-          dataset: options['dataset'] as string,
-          size,
-          channels: options['channels'] as number,
-          levels,
-          filters: options['filters'] as number,
-          kernelSize: options['kernelSize'] as number,
-          hiddenUnits: options['hiddenUnits'] as number,
-          conditional: options['conditional'] as boolean,
-          loss: options['loss'] as string,
-          learningRate: options['lr'] as number,
-          batchSize: options['batchSize'] as number,
-          seed: options['seed'] as number,
-          limit: options['limit'] as number | undefined,
-        },
-        {
-          out: options['out'] as string,
-          levels: options['level'] === undefined ? undefined : [options['level'] as number],
-          steps: options['steps'] as number | undefined,
-          durationMs: options['minutes'] === undefined ? undefined : (options['minutes'] as number) * 60_000,
-          resume: options['resume'] as boolean,
-          sampleEvery: options['sampleEvery'] as number,
-          checkpointEvery: options['checkpointEvery'] as number,
-          signal: interruptSignal(),
-        },
+  return addRunOptions(
+    new Command('lapgan')
+      .description(
+        'Train a LAPGAN (Denton et al. 2015): one GAN per Laplacian pyramid level, each level on its own, coarse to fine.',
+      )
+      .requiredOption('--dataset <name|folder>', "'mnist', 'fashion-mnist', or a folder of PNG/JPEG images")
+      .requiredOption('--out <folder>', 'run folder for level checkpoints and sample grids (e.g. runs/lapgan)')
+      .option('--steps <n>', 'train each level until it has this many steps', integerOption(1))
+      .option('--minutes <m>', 'stop each level after this many minutes', positiveNumberOption)
+      .option('--level <k>', 'train only this level (0 = finest), e.g. on another machine', integerOption(0))
+      .option('--resume', 'continue the run in --out from its level checkpoints', false)
+      .option('--levels <n>', 'pyramid levels (28 -> 14 -> 7 is 3)', integerOption(1, 16), 3)
+      .option('--size <px>', 'image side for folders (MNIST variants are 28)', integerOption(2, 4096), 28)
+      .option('--channels <n>', 'image channels for folders (1 or 3)', integerOption(1, 3), 1)
+      .option('--filters <n>', 'convolution filters of the finer levels', integerOption(1), 32)
+      .option('--kernel-size <n>', 'convolution kernel size of the finer levels', integerOption(1, 15), 3)
+      .option(
+        '--hidden-units <n>',
+        "hidden units of the coarsest level's generator MLP (D: half)",
+        integerOption(1),
+        512,
+      )
+      .option('--batch-size <n>', 'batch size', integerOption(1), 32)
+      .option('--lr <rate>', 'Adam learning rate', positiveNumberOption, 2e-4)
+      .addOption(
+        new Option('--loss <name>', 'adversarial loss').choices([...adversarialLossNames]).default('non-saturating'),
+      )
+      .option('--conditional', 'class-conditional (every level sees the label); MNIST variants only', false)
+      .option('--limit <n>', 'use only the first n training images', integerOption(1)),
+    { sampleEvery: 200, checkpointEvery: 500, perLevel: true },
+  ).action(async (options: Record<string, unknown>) => {
+    assertStopCondition(options);
+    const size = options['size'] as number;
+    const levels = options['levels'] as number;
+    if (levels > maxPyramidLevels(size, size)) {
+      throw new InvalidArgumentError(
+        '--levels',
+        `at most ${maxPyramidLevels(size, size)} for ${size}x${size} images`,
+        levels,
       );
-      const trained = summaries.map(
-        ({ level, summary }) => `level ${level}: ${summary.stepsRun} steps (${summary.step} in total)`,
-      );
-      console.log(`Trained ${trained.join(', ')}. Checkpoints: ${options['out']}/level-<k>.gfckpt`);
-    });
+    }
+    await useBackend({ backend: options['backend'] as never });
+    const summaries = await trainLapGan(
+      {
+        model: 'lapgan',
+        dataset: options['dataset'] as string,
+        size,
+        channels: options['channels'] as number,
+        levels,
+        filters: options['filters'] as number,
+        kernelSize: options['kernelSize'] as number,
+        hiddenUnits: options['hiddenUnits'] as number,
+        conditional: options['conditional'] as boolean,
+        loss: options['loss'] as string,
+        learningRate: options['lr'] as number,
+        batchSize: options['batchSize'] as number,
+        seed: options['seed'] as number,
+        limit: options['limit'] as number | undefined,
+      },
+      {
+        out: options['out'] as string,
+        levels: options['level'] === undefined ? undefined : [options['level'] as number],
+        steps: options['steps'] as number | undefined,
+        durationMs: options['minutes'] === undefined ? undefined : (options['minutes'] as number) * 60_000,
+        resume: options['resume'] as boolean,
+        sampleEvery: options['sampleEvery'] as number,
+        checkpointEvery: options['checkpointEvery'] as number,
+        signal: interruptSignal(),
+      },
+    );
+    const trained = summaries.map(
+      ({ level, summary }) => `level ${level}: ${summary.stepsRun} steps (${summary.step} in total)`,
+    );
+    console.log(`Trained ${trained.join(', ')}. Checkpoints: ${options['out']}/level-<k>.gfckpt`);
+  });
 }

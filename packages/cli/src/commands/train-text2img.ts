@@ -26,10 +26,10 @@ import {
 import { loadCaptionedImages, loadTextEncoderFile, saveTextEncoder, textEncoderFileName } from '@ganforge/text/node';
 import type * as tf from '@tensorflow/tfjs';
 
-import { backendOption } from '../backend-option.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { trainingProgress } from '../progress.js';
+import { addRunOptions, assertStopCondition } from '../run-options.js';
 
 /** Everything that defines a text-to-image run; stored in the checkpoint (`metadata.run`) for `text2img` and `--resume`. */
 export interface TextToImageRunOptions {
@@ -235,74 +235,77 @@ export async function trainTextToImage(
 
 /** `ganforge train text2img`. */
 export function trainText2imgCommand(): Command {
-  return new Command('text2img')
-    .description(
-      'Train a text-to-image GAN (Reed et al. 2016: GAN, GAN-CLS, GAN-INT, GAN-INT-CLS) on the synthetic captioned shapes or a path<TAB>caption file.',
-    )
-    .requiredOption(
-      '--dataset <shapes|captions.tsv>',
-      "'shapes', or a file of path<TAB>caption lines (paths relative to it)",
-    )
-    .requiredOption('--out <folder>', 'run folder for checkpoints, the text encoder and sample grids')
-    .option('--steps <n>', 'train the GAN until this many steps in total', integerOption(1))
-    .option('--minutes <m>', 'stop the GAN after this many minutes', positiveNumberOption)
-    .option('--resume', 'continue the run in --out from its latest checkpoint', false)
-    .addOption(new Option('--variant <name>', 'configuration').choices([...textToImageVariants]).default('gan-int-cls'))
-    .addOption(
-      new Option('--encoder <kind>', 'text encoder trained by DS-SJE first')
-        .choices(['char-cnn-rnn', 'word-gru', 'bag-of-words'])
-        .default('char-cnn-rnn'),
-    )
-    .option('--encoder-steps <n>', 'DS-SJE steps for the text encoder', integerOption(0), 300)
-    .option('--text-encoder <file>', 'use this trained encoder (text-encoder.json) instead of training one')
-    .addOption(new Option('--size <px>', 'image side').choices(['16', '32', '64']).default('32'))
-    .option('--filters <n>', 'filters of the widest-resolution layer', integerOption(1), 16)
-    .option('--embedding-dim <n>', 'caption embedding size', integerOption(1), 128)
-    .option('--latent-dim <n>', 'noise size', integerOption(1), 100)
-    .option('--batch-size <n>', 'batch size', integerOption(2), 32)
-    .option('--lr <rate>', 'Adam learning rate (Reed et al.: 2e-4 over hundreds of epochs)', positiveNumberOption, 1e-3)
-    .option('--limit <n>', 'use only the first n pictures', integerOption(2))
-    .option('--sample-every <n>', 'write a sample grid every n steps', integerOption(1), 50)
-    .option('--checkpoint-every <n>', 'write a checkpoint every n steps', integerOption(1), 100)
-    .option('--seed <n>', 'seed of all randomness', integerOption(0), 0)
-    .addOption(backendOption())
-    .action(async (options: Record<string, unknown>) => {
-      if (options['steps'] === undefined && options['minutes'] === undefined) {
-        throw new InvalidArgumentError('--steps / --minutes', 'at least one of them, to say when to stop', undefined);
-      }
-      await useBackend({ backend: options['backend'] as never });
-      const out = options['out'] as string;
-      const summary = await trainTextToImage(
-        {
-          model: 'text2img',
-          dataset: options['dataset'] as string,
-          variant: options['variant'] as TextToImageVariant,
-          encoder: options['encoder'] as TextEncoderKind,
-          size: Number(options['size']) as 16 | 32 | 64,
-          filters: options['filters'] as number,
-          embeddingDim: options['embeddingDim'] as number,
-          latentDim: options['latentDim'] as number,
-          learningRate: options['lr'] as number,
-          batchSize: options['batchSize'] as number,
-          seed: options['seed'] as number,
-          limit: options['limit'] as number | undefined,
-        },
-        {
-          out,
-          steps: options['steps'] as number | undefined,
-          durationMs: options['minutes'] === undefined ? undefined : (options['minutes'] as number) * 60_000,
-          encoderSteps: options['encoderSteps'] as number,
-          textEncoder: options['textEncoder'] as string | undefined,
-          resume: options['resume'] as boolean,
-          sampleEvery: options['sampleEvery'] as number,
-          checkpointEvery: options['checkpointEvery'] as number,
-          signal: interruptSignal(),
-        },
-      );
-      console.log(
-        `Trained ${summary.stepsRun} steps (${summary.step} in total, stopped by ${summary.stoppedBy}) in ` +
-          `${(summary.durationMs / 1000).toFixed(0)} s. Samples: ${out}/samples.png, checkpoint: ${out}/latest.gfckpt, ` +
-          `text encoder: ${out}/${textEncoderFileName}`,
-      );
-    });
+  return addRunOptions(
+    new Command('text2img')
+      .description(
+        'Train a text-to-image GAN (Reed et al. 2016: GAN, GAN-CLS, GAN-INT, GAN-INT-CLS) on the synthetic captioned shapes or a path<TAB>caption file.',
+      )
+      .requiredOption(
+        '--dataset <shapes|captions.tsv>',
+        "'shapes', or a file of path<TAB>caption lines (paths relative to it)",
+      )
+      .requiredOption('--out <folder>', 'run folder for checkpoints, the text encoder and sample grids')
+      .option('--steps <n>', 'train the GAN until this many steps in total', integerOption(1))
+      .option('--minutes <m>', 'stop the GAN after this many minutes', positiveNumberOption)
+      .option('--resume', 'continue the run in --out from its latest checkpoint', false)
+      .addOption(
+        new Option('--variant <name>', 'configuration').choices([...textToImageVariants]).default('gan-int-cls'),
+      )
+      .addOption(
+        new Option('--encoder <kind>', 'text encoder trained by DS-SJE first')
+          .choices(['char-cnn-rnn', 'word-gru', 'bag-of-words'])
+          .default('char-cnn-rnn'),
+      )
+      .option('--encoder-steps <n>', 'DS-SJE steps for the text encoder', integerOption(0), 300)
+      .option('--text-encoder <file>', 'use this trained encoder (text-encoder.json) instead of training one')
+      .addOption(new Option('--size <px>', 'image side').choices(['16', '32', '64']).default('32'))
+      .option('--filters <n>', 'filters of the widest-resolution layer', integerOption(1), 16)
+      .option('--embedding-dim <n>', 'caption embedding size', integerOption(1), 128)
+      .option('--latent-dim <n>', 'noise size', integerOption(1), 100)
+      .option('--batch-size <n>', 'batch size', integerOption(2), 32)
+      .option(
+        '--lr <rate>',
+        'Adam learning rate (Reed et al.: 2e-4 over hundreds of epochs)',
+        positiveNumberOption,
+        1e-3,
+      )
+      .option('--limit <n>', 'use only the first n pictures', integerOption(2)),
+    { sampleEvery: 50, checkpointEvery: 100 },
+  ).action(async (options: Record<string, unknown>) => {
+    assertStopCondition(options);
+    await useBackend({ backend: options['backend'] as never });
+    const out = options['out'] as string;
+    const summary = await trainTextToImage(
+      {
+        model: 'text2img',
+        dataset: options['dataset'] as string,
+        variant: options['variant'] as TextToImageVariant,
+        encoder: options['encoder'] as TextEncoderKind,
+        size: Number(options['size']) as 16 | 32 | 64,
+        filters: options['filters'] as number,
+        embeddingDim: options['embeddingDim'] as number,
+        latentDim: options['latentDim'] as number,
+        learningRate: options['lr'] as number,
+        batchSize: options['batchSize'] as number,
+        seed: options['seed'] as number,
+        limit: options['limit'] as number | undefined,
+      },
+      {
+        out,
+        steps: options['steps'] as number | undefined,
+        durationMs: options['minutes'] === undefined ? undefined : (options['minutes'] as number) * 60_000,
+        encoderSteps: options['encoderSteps'] as number,
+        textEncoder: options['textEncoder'] as string | undefined,
+        resume: options['resume'] as boolean,
+        sampleEvery: options['sampleEvery'] as number,
+        checkpointEvery: options['checkpointEvery'] as number,
+        signal: interruptSignal(),
+      },
+    );
+    console.log(
+      `Trained ${summary.stepsRun} steps (${summary.step} in total, stopped by ${summary.stoppedBy}) in ` +
+        `${(summary.durationMs / 1000).toFixed(0)} s. Samples: ${out}/samples.png, checkpoint: ${out}/latest.gfckpt, ` +
+        `text encoder: ${out}/${textEncoderFileName}`,
+    );
+  });
 }

@@ -1,76 +1,72 @@
 import { Command, Option } from 'commander';
 
-import { adversarialLossNames, type DcganSize, InvalidArgumentError } from '@ganforge/core';
+import { adversarialLossNames, type DcganSize } from '@ganforge/core';
 import { useBackend } from '@ganforge/backend-node';
 
 import { trainDcgan } from '../dcgan-run.js';
-import { backendOption } from '../backend-option.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { interruptSignal } from '../interrupt-signal.js';
+import { addRunOptions, assertStopCondition } from '../run-options.js';
 import { addSuperResolutionTrainCommands } from './srgan-training.js';
 import { trainLapGanCommand } from './train-lapgan.js';
 import { trainText2imgCommand } from './train-text2img.js';
 
 export function trainCommand(): Command {
   const train = new Command('train').description('Train a model (see `ganforge train <model> --help`).');
-  train
-    .command('dcgan')
-    .description('Train a DCGAN (Radford et al. 2016) on MNIST, Fashion-MNIST or a folder of images.')
-    .requiredOption('--dataset <name|folder>', "'mnist', 'fashion-mnist', or a folder of PNG/JPEG images")
-    .requiredOption('--out <folder>', 'run folder for checkpoints and sample grids (e.g. runs/mnist)')
-    .option('--steps <n>', 'train until this many steps in total', integerOption(1))
-    .option('--minutes <m>', 'stop after this many minutes', positiveNumberOption)
-    .option('--resume', 'continue the run in --out from its latest checkpoint', false)
-    .addOption(new Option('--size <px>', 'image side').choices(['28', '32', '64']).default('28'))
-    .option('--channels <n>', 'image channels for folders (1 or 3)', integerOption(1, 3), 1)
-    .option('--batch-size <n>', 'batch size', integerOption(1), 64)
-    .option('--latent-dim <n>', 'noise size', integerOption(1), 100)
-    .option('--filters <n>', 'filters of the widest-resolution layer', integerOption(1), 64)
-    .option('--lr <rate>', 'Adam learning rate', positiveNumberOption, 2e-4)
-    .addOption(
-      new Option('--loss <name>', 'adversarial loss').choices([...adversarialLossNames]).default('non-saturating'),
-    )
-    .option('--conditional', 'class-conditional (labels into G and D); MNIST variants only', false)
-    .option('--limit <n>', 'use only the first n training images', integerOption(1))
-    .option('--sample-every <n>', 'write a sample grid every n steps', integerOption(1), 50)
-    .option('--checkpoint-every <n>', 'write a checkpoint every n steps', integerOption(1), 100)
-    .option('--seed <n>', 'seed of all randomness', integerOption(0), 0)
-    .addOption(backendOption())
-    .action(async (options: Record<string, unknown>) => {
-      if (options['steps'] === undefined && options['minutes'] === undefined) {
-        throw new InvalidArgumentError('--steps / --minutes', 'at least one of them, to say when to stop', undefined);
-      }
-      await useBackend({ backend: options['backend'] as never });
-      const signal = interruptSignal();
-      const summary = await trainDcgan(
-        {
-          dataset: options['dataset'] as string,
-          size: Number(options['size']) as DcganSize,
-          channels: options['channels'] as number,
-          latentDim: options['latentDim'] as number,
-          filters: options['filters'] as number,
-          conditional: options['conditional'] as boolean,
-          loss: options['loss'] as string,
-          learningRate: options['lr'] as number,
-          batchSize: options['batchSize'] as number,
-          seed: options['seed'] as number,
-          limit: options['limit'] as number | undefined,
-        },
-        {
-          out: options['out'] as string,
-          steps: options['steps'] as number | undefined,
-          durationMs: options['minutes'] === undefined ? undefined : (options['minutes'] as number) * 60_000,
-          resume: options['resume'] as boolean,
-          sampleEvery: options['sampleEvery'] as number,
-          checkpointEvery: options['checkpointEvery'] as number,
-          signal,
-        },
-      );
-      console.log(
-        `Trained ${summary.stepsRun} steps (${summary.step} in total, stopped by ${summary.stoppedBy}) in ` +
-          `${(summary.durationMs / 1000).toFixed(0)} s. Samples: ${options['out']}/samples.png, checkpoint: ${options['out']}/latest.gfckpt`,
-      );
-    });
+  addRunOptions(
+    train
+      .command('dcgan')
+      .description('Train a DCGAN (Radford et al. 2016) on MNIST, Fashion-MNIST or a folder of images.')
+      .requiredOption('--dataset <name|folder>', "'mnist', 'fashion-mnist', or a folder of PNG/JPEG images")
+      .requiredOption('--out <folder>', 'run folder for checkpoints and sample grids (e.g. runs/mnist)')
+      .option('--steps <n>', 'train until this many steps in total', integerOption(1))
+      .option('--minutes <m>', 'stop after this many minutes', positiveNumberOption)
+      .option('--resume', 'continue the run in --out from its latest checkpoint', false)
+      .addOption(new Option('--size <px>', 'image side').choices(['28', '32', '64']).default('28'))
+      .option('--channels <n>', 'image channels for folders (1 or 3)', integerOption(1, 3), 1)
+      .option('--batch-size <n>', 'batch size', integerOption(1), 64)
+      .option('--latent-dim <n>', 'noise size', integerOption(1), 100)
+      .option('--filters <n>', 'filters of the widest-resolution layer', integerOption(1), 64)
+      .option('--lr <rate>', 'Adam learning rate', positiveNumberOption, 2e-4)
+      .addOption(
+        new Option('--loss <name>', 'adversarial loss').choices([...adversarialLossNames]).default('non-saturating'),
+      )
+      .option('--conditional', 'class-conditional (labels into G and D); MNIST variants only', false)
+      .option('--limit <n>', 'use only the first n training images', integerOption(1)),
+    { sampleEvery: 50, checkpointEvery: 100 },
+  ).action(async (options: Record<string, unknown>) => {
+    assertStopCondition(options);
+    await useBackend({ backend: options['backend'] as never });
+    const signal = interruptSignal();
+    const summary = await trainDcgan(
+      {
+        dataset: options['dataset'] as string,
+        size: Number(options['size']) as DcganSize,
+        channels: options['channels'] as number,
+        latentDim: options['latentDim'] as number,
+        filters: options['filters'] as number,
+        conditional: options['conditional'] as boolean,
+        loss: options['loss'] as string,
+        learningRate: options['lr'] as number,
+        batchSize: options['batchSize'] as number,
+        seed: options['seed'] as number,
+        limit: options['limit'] as number | undefined,
+      },
+      {
+        out: options['out'] as string,
+        steps: options['steps'] as number | undefined,
+        durationMs: options['minutes'] === undefined ? undefined : (options['minutes'] as number) * 60_000,
+        resume: options['resume'] as boolean,
+        sampleEvery: options['sampleEvery'] as number,
+        checkpointEvery: options['checkpointEvery'] as number,
+        signal,
+      },
+    );
+    console.log(
+      `Trained ${summary.stepsRun} steps (${summary.step} in total, stopped by ${summary.stoppedBy}) in ` +
+        `${(summary.durationMs / 1000).toFixed(0)} s. Samples: ${options['out']}/samples.png, checkpoint: ${options['out']}/latest.gfckpt`,
+    );
+  });
   addSuperResolutionTrainCommands(train);
   train.addCommand(trainLapGanCommand());
   train.addCommand(trainText2imgCommand());

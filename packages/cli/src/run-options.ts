@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+
+import { InvalidArgumentError } from '@ganforge/core';
+
+import { backendOption } from './backend-option.js';
+import { integerOption } from './option-parsers.js';
+
+/**
+ * The options every `train` command ends with: how often to write sample grids and checkpoints, the
+ * seed of all randomness and `--backend`.
+ */
+export function addRunOptions(
+  command: Command,
+  defaults: { readonly sampleEvery: number; readonly checkpointEvery: number; readonly perLevel?: boolean },
+): Command {
+  const [grid, checkpoint] = defaults.perLevel
+    ? ['a progress grid of the level', 'a level checkpoint']
+    : ['a sample grid', 'a checkpoint'];
+  return command
+    .option('--sample-every <n>', `write ${grid} every n steps`, integerOption(1), defaults.sampleEvery)
+    .option('--checkpoint-every <n>', `write ${checkpoint} every n steps`, integerOption(1), defaults.checkpointEvery)
+    .option('--seed <n>', 'seed of all randomness', integerOption(0), 0)
+    .addOption(backendOption());
+}
+
+/** A training command needs `--steps`, `--minutes` or both to know when to stop. */
+export function assertStopCondition(options: { readonly steps?: unknown; readonly minutes?: unknown }): void {
+  if (options.steps === undefined && options.minutes === undefined) {
+    throw new InvalidArgumentError('--steps / --minutes', 'at least one of them, to say when to stop', undefined);
+  }
+}
