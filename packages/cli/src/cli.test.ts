@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,22 +6,7 @@ import { PNG } from 'pngjs';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const packageRoot = new URL('..', import.meta.url).pathname;
-
-/** Runs the real `ganforge` entry point in a child process (tsx maps workspace packages to sources). */
-function ganforge(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin.ts', ...args], {
-    cwd: packageRoot,
-    encoding: 'utf8',
-    env: { ...process.env, GANFORGE_BACKEND: '' },
-  });
-  // The backend report ("[ganforge] backend: ...") is informational; `errors` is everything else on stderr.
-  const errors = result.stderr
-    .split('\n')
-    .filter((line) => line.trim() !== '' && !line.startsWith('[ganforge] backend:'))
-    .join('\n');
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, errors };
-}
+import { ganforge } from './test-support/run-ganforge.js';
 
 // Tiny settings keep each command a few seconds on the cpu backend.
 const tiny = [

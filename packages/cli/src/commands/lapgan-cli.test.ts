@@ -1,26 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 
-const packageRoot = new URL('../..', import.meta.url).pathname;
-
-/** Runs the real `ganforge` entry point in a child process (tsx maps workspace packages to sources). */
-function ganforge(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin.ts', ...args], {
-    cwd: packageRoot,
-    encoding: 'utf8',
-    env: { ...process.env, GANFORGE_BACKEND: '' },
-  });
-  const errors = result.stderr
-    .split('\n')
-    .filter((line) => line.trim() !== '' && !line.startsWith('[ganforge] backend:'))
-    .join('\n');
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, errors };
-}
+import { ganforge, pngSize } from '../test-support/run-ganforge.js';
 
 // Tiny models keep each command a few seconds on the cpu backend.
 const tiny = [
@@ -37,11 +21,6 @@ const tiny = [
   '--backend',
   'cpu',
 ];
-
-function pngSize(path: string): [number, number] {
-  const png = PNG.sync.read(readFileSync(path));
-  return [png.width, png.height];
-}
 
 describe('ganforge train lapgan / sample', () => {
   it('trains every level into its own checkpoint, resumes one level, and samples the run coarse to fine', () => {

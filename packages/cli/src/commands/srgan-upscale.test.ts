@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,20 +5,16 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const packageRoot = new URL('../..', import.meta.url).pathname;
+import { ganforge as runGanforge } from '../test-support/run-ganforge.js';
 
-/** Runs the real `ganforge` entry point in a child process (tsx maps workspace packages to sources). */
+/** The real `ganforge`, with `errors` narrowed to its own error lines. */
 function ganforge(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin.ts', ...args], {
-    cwd: packageRoot,
-    encoding: 'utf8',
-    env: { ...process.env, GANFORGE_BACKEND: '' },
-  });
+  const result = runGanforge(...args);
   const errors = result.stderr
     .split('\n')
     .filter((line) => line.startsWith('ganforge:'))
     .join('\n');
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, errors };
+  return { ...result, errors };
 }
 
 function writePhoto(path: string, width: number, height: number, seed: number): void {

@@ -1,33 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { encodePng } from '@ganforge/data/node';
-import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 
-const packageRoot = new URL('../..', import.meta.url).pathname;
-
-/** Runs the real `ganforge` entry point in a child process (tsx maps workspace packages to sources). */
-function ganforge(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin.ts', ...args], {
-    cwd: packageRoot,
-    encoding: 'utf8',
-    env: { ...process.env, GANFORGE_BACKEND: '' },
-  });
-  const errors = result.stderr
-    .split('\n')
-    // The backend report and the progress bar are informational; `errors` is everything else on stderr.
-    .filter((line) => line.trim() !== '' && !line.startsWith('[ganforge] backend:') && !line.startsWith('train |'))
-    .join('\n');
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr, errors };
-}
-
-function pngSize(path: string): [number, number] {
-  const png = PNG.sync.read(readFileSync(path));
-  return [png.width, png.height];
-}
+import { ganforge, pngSize } from '../test-support/run-ganforge.js';
 
 // Tiny models keep each command a few seconds on the WASM backend.
 const tiny = [
