@@ -39,6 +39,8 @@ import { loadTextEncoderFile, saveTextEncoder, textEncoderFileName } from '@ganf
 import * as tf from '@tensorflow/tfjs';
 
 const { values: args } = parseArgs({
+  // `pnpm ... evaluate -- --gan-steps 4000` passes the `--` on; drop it.
+  args: process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--')),
   options: {
     out: { type: 'string', default: 'runs/text-to-image-eval' },
     grids: { type: 'string' },
