@@ -29,3 +29,14 @@ export function assertStopCondition(options: { readonly steps?: unknown; readonl
     throw new InvalidArgumentError('--steps / --minutes', 'at least one of them, to say when to stop', undefined);
   }
 }
+
+/** When a training command stops and what it writes, from its parsed options. */
+export function runSchedule(options: Record<string, unknown>) {
+  return {
+    steps: options['steps'] as number | undefined,
+    durationMs: options['minutes'] === undefined ? undefined : (options['minutes'] as number) * 60_000,
+    resume: options['resume'] as boolean,
+    sampleEvery: options['sampleEvery'] as number,
+    checkpointEvery: options['checkpointEvery'] as number,
+  };
+}

@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { trainingProgress } from '../progress.js';
-import { addRunOptions, assertStopCondition } from '../run-options.js';
+import { addRunOptions, assertStopCondition, runSchedule } from '../run-options.js';
 import { writeLapGanGrids } from './sample-lapgan.js';
 
 /** Everything that defines a LAPGAN run; stored in every level checkpoint (`metadata.run`) so `sample` and `--resume` can rebuild it. */
@@ -265,11 +265,7 @@ export function trainLapGanCommand(): Command {
       {
         out: options['out'] as string,
         levels: options['level'] === undefined ? undefined : [options['level'] as number],
-        steps: options['steps'] as number | undefined,
-        durationMs: options['minutes'] === undefined ? undefined : (options['minutes'] as number) * 60_000,
-        resume: options['resume'] as boolean,
-        sampleEvery: options['sampleEvery'] as number,
-        checkpointEvery: options['checkpointEvery'] as number,
+        ...runSchedule(options),
         signal: interruptSignal(),
       },
     );

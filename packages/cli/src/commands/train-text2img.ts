@@ -29,7 +29,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { trainingProgress } from '../progress.js';
-import { addRunOptions, assertStopCondition } from '../run-options.js';
+import { addRunOptions, assertStopCondition, runSchedule } from '../run-options.js';
 
 /** Everything that defines a text-to-image run; stored in the checkpoint (`metadata.run`) for `text2img` and `--resume`. */
 export interface TextToImageRunOptions {
@@ -292,13 +292,9 @@ export function trainText2imgCommand(): Command {
       },
       {
         out,
-        steps: options['steps'] as number | undefined,
-        durationMs: options['minutes'] === undefined ? undefined : (options['minutes'] as number) * 60_000,
+        ...runSchedule(options),
         encoderSteps: options['encoderSteps'] as number,
         textEncoder: options['textEncoder'] as string | undefined,
-        resume: options['resume'] as boolean,
-        sampleEvery: options['sampleEvery'] as number,
-        checkpointEvery: options['checkpointEvery'] as number,
         signal: interruptSignal(),
       },
     );

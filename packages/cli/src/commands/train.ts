@@ -6,7 +6,7 @@ import { useBackend } from '@ganforge/backend-node';
 import { trainDcgan } from '../dcgan-run.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { interruptSignal } from '../interrupt-signal.js';
-import { addRunOptions, assertStopCondition } from '../run-options.js';
+import { addRunOptions, assertStopCondition, runSchedule } from '../run-options.js';
 import { addSuperResolutionTrainCommands } from './srgan-training.js';
 import { trainLapGanCommand } from './train-lapgan.js';
 import { trainText2imgCommand } from './train-text2img.js';
@@ -54,11 +54,7 @@ export function trainCommand(): Command {
       },
       {
         out: options['out'] as string,
-        steps: options['steps'] as number | undefined,
-        durationMs: options['minutes'] === undefined ? undefined : (options['minutes'] as number) * 60_000,
-        resume: options['resume'] as boolean,
-        sampleEvery: options['sampleEvery'] as number,
-        checkpointEvery: options['checkpointEvery'] as number,
+        ...runSchedule(options),
         signal,
       },
     );
