@@ -37,7 +37,16 @@ it('trains a DCGAN in a worker and draws its samples, with the page responsive',
     await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
     await page.selectOption('#backend', 'wasm');
     await page.fill('#steps', process.env['PLAYGROUND_STEPS'] ?? '50');
-    const spinnerBefore = await page.textContent('#spinner');
+    // Count the spinner's frames while the worker trains: it only turns while the UI thread is free.
+    await page.evaluate(() => {
+      const counter = window as unknown as { spinnerFrames: number };
+      counter.spinnerFrames = 0;
+      new MutationObserver(() => counter.spinnerFrames++).observe(document.getElementById('spinner')!, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    });
     await page.click('#start');
     await page.waitForFunction(
       () => document.getElementById('status')?.textContent?.includes('checkpoint is saved'),
@@ -63,7 +72,10 @@ it('trains a DCGAN in a worker and draws its samples, with the page responsive',
     });
     expect(spread.width).toBe(6 * 28 + 7 * 2);
     expect(spread.max - spread.min).toBeGreaterThan(100);
-    expect(await page.textContent('#spinner')).not.toBe(spinnerBefore);
+    // A frame every 100 ms: a run of several seconds turns it many times (a blocked page would not).
+    expect(await page.evaluate(() => (window as unknown as { spinnerFrames: number }).spinnerFrames)).toBeGreaterThan(
+      10,
+    );
     if (process.env['PLAYGROUND_SCREENSHOT']) await page.screenshot({ path: process.env['PLAYGROUND_SCREENSHOT'] });
   } finally {
     await browser.close();
