@@ -6,6 +6,8 @@ import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { expect, it } from 'vitest';
 
+import { chromiumLaunchOptions } from '../../../test-support/chromium-launch-options.js';
+
 // End to end: build the playground with Vite, open it in Chromium, train on WASM in the worker and
 // watch the page update. PLAYGROUND_SCREENSHOT=path saves a screenshot (docs/images/playground.png).
 const root = new URL('..', import.meta.url).pathname;
@@ -21,17 +23,7 @@ it('trains a DCGAN in a worker and draws its samples, with the page responsive',
       .end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const page = await browser.newPage({ viewport: { width: 900, height: 560 } });
     await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);

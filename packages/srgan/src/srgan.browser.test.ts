@@ -9,6 +9,8 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { expect, it } from 'vitest';
 
+import { chromiumLaunchOptions } from '../../../test-support/chromium-launch-options.js';
+
 const here = new URL('.', import.meta.url).pathname;
 const packages = join(here, '..', '..');
 
@@ -33,17 +35,7 @@ it('loads VGG19 weights and an upscaling model from indexeddb:// and upscales in
         .end('<!doctype html><html><body><script type="module" src="/page.js"></script></body></html>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const page = await browser.newPage();
     const errors: string[] = [];

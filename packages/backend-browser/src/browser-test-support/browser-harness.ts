@@ -9,6 +9,7 @@ import { dirname, extname, join } from 'node:path';
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
+import { chromiumLaunchOptions } from '../../../../test-support/chromium-launch-options.js';
 import type { BrowserTestApi } from './test-page.js';
 
 const here = dirname(new URL(import.meta.url).pathname);
@@ -72,20 +73,7 @@ export async function openBrowserSession(): Promise<BrowserSession> {
 
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({
-      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        // Software WebGL (the machines that run these tests have no GPU).
-        '--use-gl=swiftshader',
-        '--enable-unsafe-swiftshader',
-      ],
-    });
+    browser = await chromium.launch(chromiumLaunchOptions({ softwareWebGl: true }));
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
