@@ -42,7 +42,8 @@ export interface DcganTrainingOptions {
   readonly quiet?: boolean;
 }
 
-const mnistVariants = new Set(['mnist', 'fashion-mnist']);
+/** Data set names that `loadMnist` reads; anything else is a folder of images. */
+export const mnistVariants = new Set(['mnist', 'fashion-mnist']);
 
 export async function loadRunData(options: DcganRunOptions) {
   if (mnistVariants.has(options.dataset)) {

@@ -20,6 +20,7 @@ import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { trainingProgress } from '../progress.js';
 import { addRunOptions, assertStopCondition, runSchedule } from '../run-options.js';
+import { mnistVariants } from '../dcgan-run.js';
 import { writeLapGanGrids } from './sample-lapgan.js';
 
 /** Everything that defines a LAPGAN run; stored in every level checkpoint (`metadata.run`) so `sample` and `--resume` can rebuild it. */
@@ -54,8 +55,6 @@ export interface LapGanTrainingOptions {
   readonly signal?: AbortSignal;
   readonly quiet?: boolean;
 }
-
-const mnistVariants = new Set(['mnist', 'fashion-mnist']);
 
 /** The LAPGAN a run describes (the CLI's default level models). */
 export function buildLapGan(run: LapGanRunOptions): LapGan {
