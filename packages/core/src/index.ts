@@ -79,6 +79,11 @@ export type {
 } from './trainer/trainer-options.js';
 export type { CheckpointEvent, SampleEvent, StepEvent, TrainingSummary } from './trainer/training-events.js';
 export { TrainingRun } from './trainer/training-run.js';
+export {
+  capTrainingSteps,
+  maxTrainingStepsVariable,
+  type TrainingStepCapOptions,
+} from './trainer/training-step-cap.js';
 export { TensorDataset, type TensorDatasetOptions } from './tensor-dataset.js';
 
 // Importing the package makes models with GANForge layers loadable by tf.loadLayersModel and

@@ -36,6 +36,7 @@ import type {
 } from './trainer-options.js';
 import type { StepEvent, TrainingSummary } from './training-events.js';
 import { TrainingRun } from './training-run.js';
+import { capTrainingSteps } from './training-step-cap.js';
 
 /** Scalars of one update, kept alive past their `tf.tidy` until they have been read. */
 type NamedScalars = Map<string, tf.Scalar>;
@@ -194,10 +195,15 @@ export class AdversarialTrainer {
   /**
    * Trains on `dataset`. The returned run is both awaitable (resolves to a summary) and
    * async-iterable (yields a {@link StepEvent} per step); consume it one way.
+   * The environment variable `GANFORGE_MAX_STEPS` caps the steps of this call (see
+   * {@link capTrainingSteps}); a cap prints one line.
+   *
+   * @throws InvalidArgumentError for bad options, or a `GANFORGE_MAX_STEPS` that is not a positive integer.
    */
   fit(dataset: Dataset<TrainingBatch>, options: FitOptions): TrainingRun {
     validateFitOptions(dataset, options);
-    return new TrainingRun(this.#train(dataset, options));
+    const steps = capTrainingSteps('AdversarialTrainer.fit', options.steps);
+    return new TrainingRun(this.#train(dataset, options, steps));
   }
 
   /**
@@ -327,7 +333,11 @@ export class AdversarialTrainer {
     };
   }
 
-  async *#train(dataset: Dataset<TrainingBatch>, options: FitOptions): AsyncGenerator<StepEvent, TrainingSummary> {
+  async *#train(
+    dataset: Dataset<TrainingBatch>,
+    options: FitOptions,
+    steps: number | undefined,
+  ): AsyncGenerator<StepEvent, TrainingSummary> {
     if (this.#running) {
       throw new InvalidArgumentError('fit', 'one fit() at a time per trainer', describedAs('a second concurrent call'));
     }
@@ -345,7 +355,7 @@ export class AdversarialTrainer {
           stoppedBy = 'abort';
           break;
         }
-        if (options.steps !== undefined && this.#step - startStep >= options.steps) {
+        if (steps !== undefined && this.#step - startStep >= steps) {
           stoppedBy = 'steps';
           break;
         }

@@ -115,7 +115,7 @@ export interface CheckpointOptions {
 
 export interface FitOptions {
   readonly batchSize: number;
-  /** Stop after this many steps in this call. */
+  /** Stop after this many steps in this call (at most `GANFORGE_MAX_STEPS` when that variable is set). */
   readonly steps?: number;
   /** Stop after this many passes over the data set in this call. */
   readonly epochs?: number;

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   assertInteger,
   assertNumberInRange,
+  capTrainingSteps,
   type Dataset,
   deriveSeed,
   describedAs,
@@ -24,7 +25,7 @@ export interface SrresnetStepEvent {
 
 export interface TrainSrresnetOptions {
   readonly batchSize: number;
-  /** Stop after this many steps. */
+  /** Stop after this many steps (at most `GANFORGE_MAX_STEPS` when that variable is set). */
   readonly steps?: number;
   /** Stop after the step that crosses this many milliseconds. */
   readonly durationMs?: number;
@@ -77,6 +78,7 @@ export async function trainSrresnet(
   const learningRate = options.learningRate ?? 1e-4;
   assertNumberInRange(learningRate, Number.MIN_VALUE, 10, 'options.learningRate');
   const seed = options.seed ?? 0;
+  const maxSteps = capTrainingSteps('trainSrresnet', options.steps);
   const optimizer = tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
   const variables = generator.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const started = performance.now();
@@ -85,7 +87,7 @@ export async function trainSrresnet(
   let stoppedBy: SrresnetTrainingSummary['stoppedBy'] = 'steps';
   const done = () => {
     if (options.signal?.aborted) return (stoppedBy = 'abort');
-    if (options.steps !== undefined && step >= options.steps) return (stoppedBy = 'steps');
+    if (maxSteps !== undefined && step >= maxSteps) return (stoppedBy = 'steps');
     if (options.durationMs !== undefined && performance.now() - started >= options.durationMs) {
       return (stoppedBy = 'duration');
     }

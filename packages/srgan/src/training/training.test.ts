@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { srganDiscriminator } from '../models/srgan-discriminator.js';
 import { srresnet } from '../models/srresnet.js';
@@ -146,5 +146,29 @@ describe('training', () => {
     ).toThrow(/options\.content: expected 'mse' or a FeatureExtractor/);
     trainer.dispose();
     dataset.dispose();
+  });
+});
+
+describe('trainSrresnet under GANFORGE_MAX_STEPS', () => {
+  it('runs the capped number of steps and says so in one line', async () => {
+    // Expected: min(25 requested, 3 from the variable) = 3 steps, by the rule of capTrainingSteps.
+    const lines = vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.stubEnv('GANFORGE_MAX_STEPS', '3');
+    const images = photos();
+    const dataset = new SuperResolutionDataset({ images, cropSize: 16, scale: 4, cropsPerEpoch: 16 });
+    tf.dispose(images);
+    const generator = srresnet({ blocks: 0, filters: 2, scale: 4, seed: 1 });
+    try {
+      const summary = await trainSrresnet(generator, dataset, { batchSize: 4, steps: 25 });
+      expect(summary).toMatchObject({ steps: 3, stoppedBy: 'steps' });
+      expect(lines.mock.calls.map(([line]) => line)).toEqual([
+        expect.stringMatching(/^\[ganforge\] GANFORGE_MAX_STEPS=3: trainSrresnet runs 3 of its 25 steps/),
+      ]);
+    } finally {
+      vi.unstubAllEnvs();
+      lines.mockRestore();
+      dataset.dispose();
+      generator.dispose();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { useBackend } from '@ganforge/backend-node';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 import {
   attributeAccuracy,
@@ -97,5 +97,36 @@ describe('attribute classifier and accuracy', () => {
     expect(accuracy.all).toBe(1);
     tf.dispose(pictures);
     model.dispose();
+  });
+});
+
+describe('trainAttributeClassifier under GANFORGE_MAX_STEPS', () => {
+  it('runs the capped number of steps and says so in one line', async () => {
+    // Expected: min(60 requested, 2 from the variable) = 2 steps; a training step applies the model once.
+    const lines = vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.stubEnv('GANFORGE_MAX_STEPS', '2');
+    const spec = [{ name: 'bright', values: 2 }];
+    const model = attributeClassifier({ size: 8, channels: 1, attributes: spec, filters: 2, seed: 1 });
+    const pictures = tf.randomUniform([8, 8, 8, 1], -1, 1, 'float32', 1) as tf.Tensor4D;
+    const apply = vi.spyOn(model, 'apply');
+    try {
+      await trainAttributeClassifier({
+        model,
+        attributes: spec,
+        images: pictures,
+        labels: { bright: [0, 1, 0, 1, 0, 1, 0, 1] },
+        steps: 60,
+        batchSize: 4,
+      });
+      expect(apply).toHaveBeenCalledTimes(2);
+      expect(lines.mock.calls.map(([line]) => line)).toEqual([
+        expect.stringMatching(/^\[ganforge\] GANFORGE_MAX_STEPS=2: trainAttributeClassifier runs 2 of its 60 steps/),
+      ]);
+    } finally {
+      vi.unstubAllEnvs();
+      lines.mockRestore();
+      tf.dispose(pictures);
+      model.dispose();
+    }
   });
 });

@@ -4,6 +4,7 @@ import {
   assertInteger,
   assertIsTensor,
   assertNumberInRange,
+  capTrainingSteps,
   deriveSeed,
   InvalidArgumentError,
   NonFiniteLossError,
@@ -75,6 +76,7 @@ export interface TrainAttributeClassifierOptions {
   readonly images: tf.Tensor4D;
   /** Per attribute (by name), the value index of each picture. */
   readonly labels: Readonly<Record<string, ArrayLike<number>>>;
+  /** Optimizer steps (at most `GANFORGE_MAX_STEPS` when that variable is set). */
   readonly steps: number;
   /** Default 64. */
   readonly batchSize?: number;
@@ -96,13 +98,14 @@ export async function trainAttributeClassifier(options: TrainAttributeClassifier
   const learningRate = options.learningRate ?? 1e-3;
   assertNumberInRange(learningRate, 0, 10, 'options.learningRate');
   const seed = options.seed ?? 0;
+  const steps = capTrainingSteps('trainAttributeClassifier', options.steps);
   const optimizer = tf.train.adam(learningRate);
   let order: Int32Array = new Int32Array(0);
   let cursor = 0;
   let epoch = 0;
   let loss = Number.NaN;
   try {
-    for (let step = 0; step < options.steps; step++) {
+    for (let step = 0; step < steps; step++) {
       if (cursor + batchSize > order.length) {
         order = shuffledIndices(count, deriveSeed(seed, 'attribute-classifier', epoch++));
         cursor = 0;

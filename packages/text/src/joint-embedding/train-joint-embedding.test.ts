@@ -1,6 +1,6 @@
 import { useBackend } from '@ganforge/backend-node';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { BagOfWordsEncoder } from '../encoders/bag-of-words-encoder.js';
 import { CharCnnRnnEncoder } from '../encoders/char-cnn-rnn-encoder.js';
@@ -128,5 +128,37 @@ describe('trainJointEmbedding (WASM backend)', () => {
     );
     encoder.dispose();
     tf.dispose(train.images);
+  });
+});
+
+describe('trainJointEmbedding under GANFORGE_MAX_STEPS', () => {
+  it('runs the capped number of steps and says so in one line', async () => {
+    // Expected: min(60 requested, 2 from the variable) = 2 steps, by the rule of capTrainingSteps.
+    const lines = vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.stubEnv('GANFORGE_MAX_STEPS', '2');
+    const train = pictures(2, 0);
+    const encoder = new BagOfWordsEncoder({ tokenizer: WordTokenizer.fromCorpus(train.captions), dim: 8, seed: 1 });
+    const imageEncoder = smallImageEncoder({ size: 8, dim: 8, filters: 4, seed: 1 });
+    const steps: number[] = [];
+    try {
+      const result = await trainJointEmbedding({
+        textEncoder: encoder,
+        imageEncoder,
+        train,
+        steps: 60,
+        batchSize: 4,
+        onStep: ({ step }) => void steps.push(step),
+      });
+      expect([result.steps, steps]).toEqual([2, [1, 2]]);
+      expect(lines.mock.calls.map(([line]) => line)).toEqual([
+        expect.stringMatching(/^\[ganforge\] GANFORGE_MAX_STEPS=2: trainJointEmbedding runs 2 of its 60 steps/),
+      ]);
+    } finally {
+      vi.unstubAllEnvs();
+      lines.mockRestore();
+      tf.dispose(train.images);
+      encoder.dispose();
+      imageEncoder.dispose();
+    }
   });
 });

@@ -4,6 +4,7 @@ import {
   assertInteger,
   assertIsTensor,
   assertNumberInRange,
+  capTrainingSteps,
   InvalidArgumentError,
   NonFiniteLossError,
   ShapeMismatchError,
@@ -35,6 +36,7 @@ export interface JointEmbeddingOptions {
   readonly train: CaptionedImages;
   /** Held-out pairs for caption-to-image retrieval, measured at the end (and every `evaluateEvery` steps). */
   readonly validation?: CaptionedImages;
+  /** Optimizer steps (at most `GANFORGE_MAX_STEPS` when that variable is set). */
   readonly steps: number;
   /** Pairs per step. Default 64. */
   readonly batchSize?: number;
@@ -105,6 +107,7 @@ export async function trainJointEmbedding(options: JointEmbeddingOptions): Promi
   if (height !== width)
     throw new ShapeMismatchError('options.train.images', '[N, size, size, channels]', train.images.shape);
 
+  const steps = capTrainingSteps('trainJointEmbedding', options.steps);
   const optimizer = tf.train.adam(learningRate);
   const variables = [...textEncoder.model.trainableWeights, ...imageEncoder.trainableWeights].map(
     (weight) => weight.read() as tf.Variable,
@@ -117,7 +120,7 @@ export async function trainJointEmbedding(options: JointEmbeddingOptions): Promi
   let epoch = 0;
   let retrieval: RetrievalScores | undefined;
   try {
-    for (; step < options.steps; step++) {
+    for (; step < steps; step++) {
       if (options.signal?.aborted) break;
       if (cursor + batchSize > order.length) {
         order = shuffledIndices(train.captions.length, deriveSeed(seed, 'joint-embedding', epoch++));
@@ -144,7 +147,7 @@ export async function trainJointEmbedding(options: JointEmbeddingOptions): Promi
       value.dispose();
       if (!Number.isFinite(loss)) throw new NonFiniteLossError(step + 1, 'DS-SJE', loss);
       options.onStep?.({ step: step + 1, loss });
-      if (validation && options.evaluateEvery && (step + 1) % options.evaluateEvery === 0 && step + 1 < options.steps) {
+      if (validation && options.evaluateEvery && (step + 1) % options.evaluateEvery === 0 && step + 1 < steps) {
         options.onEvaluate?.({ step: step + 1, retrieval: await retrievalOn(validation, textEncoder, imageEncoder) });
       }
     }
