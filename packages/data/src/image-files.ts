@@ -4,50 +4,88 @@ import { extname, join } from 'node:path';
 import { assertInteger, GanForgeError, InvalidArgumentError } from '@ganforge/core';
 import { pixelsToSymmetric, type RgbaImage } from '@ganforge/data';
 import * as tf from '@tensorflow/tfjs';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
+
+import { ImageCodecUnavailableError, loadImageCodec } from './image-codec.js';
+import { imageFileExtensions } from './image-file-format.js';
 
 /** An image file could not be decoded. */
 export class ImageDecodeError extends GanForgeError {
   constructor(path: string, cause: unknown) {
     super(
       'IMAGE_DECODE',
-      `Could not decode ${path} as PNG or JPEG: ${cause instanceof Error ? cause.message : String(cause)}`,
+      `Could not decode ${path} as an image (PNG, JPEG, WebP, GIF, TIFF or AVIF): ${cause instanceof Error ? cause.message : String(cause)}`,
       { cause },
     );
   }
 }
 
-const pngSignature = [0x89, 0x50, 0x4e, 0x47];
-
-/** Decodes PNG or JPEG bytes (detected from the content, not the name) into RGBA. */
-export function decodeImage(bytes: Uint8Array, name = 'image'): RgbaImage {
+/**
+ * Decodes image bytes (PNG, JPEG, WebP, GIF's first frame, TIFF, AVIF; detected from the content, not
+ * the name) into 8-bit sRGB RGBA with straight alpha (255 where the file has none), turned upright as
+ * its EXIF orientation says: a phone photo stored sideways with orientation 6 comes back upright, as
+ * PIL's `ImageOps.exif_transpose` and browsers show it. Grey files come back with R = G = B, 16-bit
+ * files scaled to 8 bits. Decoder: sharp (libvips).
+ *
+ * @param name - the file's name, for the error message.
+ * @throws ImageDecodeError when the bytes are not an image sharp can read.
+ * @throws ImageCodecUnavailableError when sharp's native binary is missing on this platform.
+ * @example
+ * ```ts
+ * const { width, height, data } = await decodeImage(await readFile('photo.jpg'), 'photo.jpg');
+ * ```
+ */
+export async function decodeImage(bytes: Uint8Array, name = 'image'): Promise<RgbaImage> {
+  const sharp = await loadImageCodec();
   try {
-    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (pngSignature.every((byte, index) => bytes[index] === byte)) {
-      const png = PNG.sync.read(buffer);
-      return {
-        width: png.width,
-        height: png.height,
-        data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
-      };
-    }
-    const decoded = jpeg.decode(buffer, { useTArray: true, formatAsRGBA: true });
-    return { width: decoded.width, height: decoded.height, data: decoded.data };
+    const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const { data, info } = await sharp(input)
+      .autoOrient()
+      .toColourspace('srgb')
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    };
   } catch (cause) {
+    if (cause instanceof ImageCodecUnavailableError) throw cause;
     throw new ImageDecodeError(name, cause);
   }
 }
 
-/** Reads a PNG or JPEG file as an integer tensor [height, width, channels] with values 0-255. */
-export async function readImage(path: string, options: { channels?: 1 | 3 } = {}): Promise<tf.Tensor3D> {
-  const image = decodeImage(await readFile(path), path);
-  return rgbaToTensor(image, options.channels ?? 3);
+export interface ReadImageOptions {
+  /**
+   * 1 (grey, ITU-R BT.601 luma as PIL's `convert('L')`), 3 (RGB, alpha dropped) or 4 (RGBA, straight
+   * alpha, 255 where the file has none). Default 3.
+   */
+  readonly channels?: 1 | 3 | 4;
 }
 
-function rgbaToTensor(image: RgbaImage, channels: 1 | 3): tf.Tensor3D {
+/**
+ * Reads an image file (see {@link decodeImage}: EXIF orientation applied) as an int32 tensor
+ * [height, width, channels] with values 0-255.
+ *
+ * @throws InvalidArgumentError (`options.channels`); ImageDecodeError; the file system's errors.
+ * @example
+ * ```ts
+ * const rgba = await readImage('logo.png', { channels: 4 }); // [h, w, 4], alpha kept
+ * ```
+ */
+export async function readImage(path: string, options: ReadImageOptions = {}): Promise<tf.Tensor3D> {
+  const channels = options.channels ?? 3;
+  if (channels !== 1 && channels !== 3 && channels !== 4) {
+    throw new InvalidArgumentError('options.channels', '1, 3 or 4', channels);
+  }
+  const image = await decodeImage(await readFile(path), path);
+  return rgbaToTensor(image, channels);
+}
+
+function rgbaToTensor(image: RgbaImage, channels: 1 | 3 | 4): tf.Tensor3D {
   return tf.tidy(() => {
     const rgba = tf.tensor3d(image.data, [image.height, image.width, 4], 'int32');
+    if (channels === 4) return rgba;
     const rgb = rgba.slice([0, 0, 0], [-1, -1, 3]);
     // ITU-R BT.601 luma, as PIL's convert('L') computes it.
     return channels === 3
@@ -65,11 +103,9 @@ export interface LoadImageFolderOptions {
   readonly limit?: number;
 }
 
-const imageExtensions = new Set(['.png', '.jpg', '.jpeg']);
-
 /**
- * Loads every PNG/JPEG in a folder (sorted by name) as square images in [-1, 1],
- * [N, size, size, channels], plus the file paths.
+ * Loads every PNG, JPEG and WebP file in a folder (sorted by name; EXIF orientation applied) as square
+ * images in [-1, 1], [N, size, size, channels], plus the file paths. An alpha channel is dropped.
  *
  * @example
  * ```ts
@@ -84,10 +120,12 @@ export async function loadImageFolder(
   assertInteger(options?.size, 1, 4096, 'options.size');
   const channels = options.channels ?? 3;
   if (channels !== 1 && channels !== 3) throw new InvalidArgumentError('options.channels', '1 or 3', channels);
-  const names = (await readdir(directory)).filter((name) => imageExtensions.has(extname(name).toLowerCase())).sort();
+  const names = (await readdir(directory))
+    .filter((name) => imageFileExtensions.includes(extname(name).toLowerCase()))
+    .sort();
   const paths = names.slice(0, options.limit ?? names.length).map((name) => join(directory, name));
   if (paths.length === 0) {
-    throw new InvalidArgumentError('directory', 'a folder with .png, .jpg or .jpeg files', directory);
+    throw new InvalidArgumentError('directory', 'a folder with .png, .jpg, .jpeg or .webp files', directory);
   }
   const images: tf.Tensor3D[] = [];
   try {

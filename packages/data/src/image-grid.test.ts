@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs';
+import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 
@@ -42,5 +43,30 @@ describe('saveImageGrid', () => {
     const png = PNG.sync.read(await readFile(path));
     expect([png.width, png.height]).toEqual([2, 2]);
     expect(Array.from(png.data).filter((_, i) => i % 4 === 0)).toEqual([0, 255, 255, 0]);
+  });
+
+  // The fault: output files were PNG whatever their extension.
+  it('writes JPEG and WebP grids when the extension says so', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'ganforge-grid-'));
+    const images = tf.tensor4d([-1, 1, 1, -1], [1, 2, 2, 1]);
+    await saveImageGrid(images, join(folder, 'grid.jpg'), { padding: 0 });
+    await saveImageGrid(images, join(folder, 'grid.webp'), { padding: 0 });
+    const jpg = await readFile(join(folder, 'grid.jpg'));
+    expect([jpg[0], jpg[1], jpg[2]]).toEqual([0xff, 0xd8, 0xff]); // JPEG SOI + marker
+    // jpeg-js, not sharp, decodes it: 2x2, dark where -1 and light where 1 (lossy, so not exact).
+    const decoded = jpeg.decode(jpg, { useTArray: true });
+    expect([decoded.width, decoded.height]).toEqual([2, 2]);
+    const webp = await readFile(join(folder, 'grid.webp'));
+    expect([webp.toString('latin1', 0, 4), webp.toString('latin1', 8, 12)]).toEqual(['RIFF', 'WEBP']);
+    images.dispose();
+  });
+
+  it('refuses an unknown extension before reading the tensor', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'ganforge-grid-'));
+    const images = tf.zeros([1, 2, 2, 1]);
+    images.dispose(); // reading it would fail with tfjs' "Tensor is disposed"
+    await expect(saveImageGrid(images, join(folder, 'grid.bmp'))).rejects.toThrow(
+      /^path: expected a file name ending in \.png, \.jpg, \.jpeg or \.webp/,
+    );
   });
 });

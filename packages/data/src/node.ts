@@ -1,9 +1,12 @@
+export { ImageCodecUnavailableError } from './image-codec.js';
+export { imageFileExtensions, imageFileFormat, type ImageFileFormat } from './image-file-format.js';
 export {
   decodeImage,
   ImageDecodeError,
   loadImageFolder,
   type LoadImageFolderOptions,
   readImage,
+  type ReadImageOptions,
 } from './image-files.js';
 export {
   DatasetNotFoundError,
@@ -13,4 +16,5 @@ export {
   type MnistSplitName,
   type MnistVariant,
 } from './mnist-files.js';
-export { encodePng, saveImageGrid } from './save-image-grid.js';
+export { saveImageGrid } from './save-image-grid.js';
+export { encodeImage, type EncodeImageOptions, type PixelImage, writeImage } from './write-image.js';

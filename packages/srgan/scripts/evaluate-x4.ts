@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { useBackend } from '@ganforge/backend-node';
-import { encodePng, readImage } from '@ganforge/data/node';
+import { readImage, writeImage } from '@ganforge/data/node';
 import { psnr, ssim } from '@ganforge/metrics';
 import * as tf from '@tensorflow/tfjs';
 
@@ -129,6 +129,6 @@ async function writeStrip(images: tf.Tensor3D[], path: string): Promise<void> {
       .toInt();
   });
   const [height, width] = strip.shape as [number, number, number];
-  await writeFile(path, encodePng({ width, height, data: new Uint8Array(await strip.data()) }));
+  await writeImage(path, { width, height, data: new Uint8Array(await strip.data()) });
   strip.dispose();
 }

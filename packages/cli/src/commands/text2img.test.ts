@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { encodePng } from '@ganforge/data/node';
+import { encodeImage } from '@ganforge/data/node';
 import { describe, expect, it } from 'vitest';
 
 import { ganforge, pngSize } from '../test-support/run-ganforge.js';
@@ -84,12 +84,12 @@ describe('ganforge train text2img / text2img', () => {
     expect(pngSize(line)).toEqual([5 * 16 + 6 * 2, 16 + 2 * 2]);
   }, 120_000);
 
-  it('trains on a path<TAB>caption file with a char-CNN-RNN encoder', () => {
+  it('trains on a path<TAB>caption file with a char-CNN-RNN encoder', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'ganforge-text2img-tsv-'));
     const lines: string[] = [];
     for (let i = 0; i < 8; i++) {
       const data = new Uint8Array(16 * 16 * 4).fill(i * 30);
-      writeFileSync(join(folder, `p${i}.png`), encodePng({ width: 16, height: 16, data }));
+      writeFileSync(join(folder, `p${i}.png`), await encodeImage({ width: 16, height: 16, data }, 'png'));
       lines.push(`p${i}.png\tgrey level ${i}`);
     }
     writeFileSync(join(folder, 'captions.tsv'), `${lines.join('\n')}\n`);

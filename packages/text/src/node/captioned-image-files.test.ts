@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { encodePng } from '@ganforge/data/node';
+import { encodeImage } from '@ganforge/data/node';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -12,12 +12,12 @@ import { loadCaptionedImages } from './captioned-image-files.js';
 import { loadTextEncoderFile, saveTextEncoder } from './text-encoder-files.js';
 
 /** A 4x2 PNG, left half one grey level, right half another. */
-function png(left: number, right: number): Uint8Array {
+function png(left: number, right: number): Promise<Uint8Array> {
   const data = new Uint8Array(4 * 2 * 4);
   for (let y = 0; y < 2; y++)
     for (let x = 0; x < 4; x++)
       data.set([x < 2 ? left : right, x < 2 ? left : right, x < 2 ? left : right, 255], (y * 4 + x) * 4);
-  return encodePng({ width: 4, height: 2, data });
+  return encodeImage({ width: 4, height: 2, data }, 'png');
 }
 
 describe('@ganforge/text/node', () => {
@@ -27,8 +27,8 @@ describe('@ganforge/text/node', () => {
 
   it('loads a path<TAB>caption file: relative paths, several captions per picture, comments skipped', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'ganforge-tsv-'));
-    writeFileSync(join(folder, 'a.png'), png(0, 255));
-    writeFileSync(join(folder, 'b.png'), png(255, 255));
+    writeFileSync(join(folder, 'a.png'), await png(0, 255));
+    writeFileSync(join(folder, 'b.png'), await png(255, 255));
     writeFileSync(
       join(folder, 'captions.tsv'),
       '# path<TAB>caption\na.png\tA black and white tile.\n\nb.png\tA white tile.\na.png\t  Half black.  \n',
