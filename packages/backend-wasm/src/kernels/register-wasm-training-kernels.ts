@@ -1,7 +1,5 @@
+import { BackendUnavailableError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
-// The stock wasm kernels register on import; importing here guarantees they are in the registry
-// before ours are added, so a later import cannot put the stock Conv2DBackpropInput back.
-import '@tensorflow/tfjs-backend-wasm';
 
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
@@ -37,6 +35,9 @@ const replacedKernels = [conv2DBackpropInputConfig, tileConfig];
  * It also works around a stock bug: the wasm convolutions get 'same' padding wrong when a filter
  * dimension is smaller than its stride (see {@link withExplicitSamePadding}).
  *
+ * @throws BackendUnavailableError when `@tensorflow/tfjs-backend-wasm` has not been imported yet:
+ *   its stock kernels must be registered first (else a later import would put the slow stock ones back).
+ *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
@@ -52,6 +53,15 @@ const replacedKernels = [conv2DBackpropInputConfig, tileConfig];
  * ```
  */
 export function registerWasmTrainingKernels(): void {
+  // tfjs-backend-wasm is not imported by this module: importing it registers 'wasm' as tfjs's
+  // highest-priority backend, and importing GANForge must not change what plain tfjs does before
+  // useBackend(). wasmAdapter().init() imports it on demand, then calls this.
+  if (tf.findBackendFactory('wasm') === null) {
+    throw new BackendUnavailableError(
+      'wasm',
+      "import '@tensorflow/tfjs-backend-wasm' before registerWasmTrainingKernels() (or call useBackend() / wasmAdapter().init(), which do both).",
+    );
+  }
   for (const config of missingKernels) {
     if (tf.getKernel(config.kernelName, 'wasm') === undefined) tf.registerKernel(config);
   }
