@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@ganforge/core';
+import { InvalidArgumentError, ShapeMismatchError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
@@ -78,7 +78,39 @@ describe('upscale', () => {
     await expect(upscale(model, pixels, { patchSize: 0 })).rejects.toThrow(InvalidArgumentError);
     await expect(upscale(model, pixels, { patchSize: 0 })).rejects.toThrow(/options\.patchSize: expected an integer/);
     await expect(upscale(model, tf.zeros([2, 4, 4, 3]) as tf.Tensor4D)).rejects.toThrow(
-      /image: expected shape \[height, width, channels\] or \[1, height, width, channels\], received \[2, 4, 4, 3\]/,
+      /image: expected shape \[height, width, 3\] or \[1, height, width, 3\] \(RGB\), received \[2, 4, 4, 3\]/,
     );
+  });
+
+  // The fault: an RGBA (or grey) image reached the model and failed with a raw tfjs shape error.
+  it.each([
+    [[6, 5, 4], /Split off the alpha channel/],
+    [[1, 6, 5, 4], /Split off the alpha channel/],
+    [[6, 5, 2], /Split off the alpha channel/],
+    [[6, 5, 1], /Repeat a grey image over three channels/],
+  ])('refuses a %j image with a ShapeMismatchError naming image and 3 channels', async (shape, advice) => {
+    const image = tf.zeros(shape) as tf.Tensor3D;
+    const before = tf.memory().numTensors;
+    const run = upscale(model, image);
+    await expect(run).rejects.toThrow(ShapeMismatchError);
+    await expect(upscale(model, image)).rejects.toThrow(
+      new RegExp(
+        `^image: expected shape \\[height, width, 3\\] or \\[1, height, width, 3\\] \\(RGB\\), received \\[${shape.join(', ')}\\]`,
+      ),
+    );
+    await expect(upscale(model, image)).rejects.toThrow(advice);
+    expect(tf.memory().numTensors).toBe(before);
+    image.dispose();
+  });
+
+  it('expects the channels the model reads (a grey model takes 1 channel)', async () => {
+    const grey = tf.sequential({ layers: [tf.layers.upSampling2d({ size: [2, 2], inputShape: [null, null, 1] })] });
+    const out = await upscale(grey, tf.fill([3, 2, 1], 255) as tf.Tensor3D);
+    expect(out.shape).toEqual([6, 4, 1]);
+    out.dispose();
+    await expect(upscale(grey, tf.zeros([3, 2, 3]) as tf.Tensor3D)).rejects.toThrow(
+      /^image: expected shape \[height, width, 1\] or \[1, height, width, 1\] \(grey\), received \[3, 2, 3\]/,
+    );
+    grey.dispose();
   });
 });

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { assertInteger, assertIsTensor, InvalidArgumentError, ShapeMismatchError } from '@ganforge/core';
+import { assertInteger, InvalidArgumentError, ShapeMismatchError } from '@ganforge/core';
 
+import { assertImageChannels } from '../image-channels.js';
 import { type UpscalingModel, upscalingModel } from './upscaling-model.js';
 
 export interface UpscaleProgress {
@@ -30,8 +31,13 @@ export interface UpscaleOptions {
  * Upscales one image tile by tile, each tile run with `padding` pixels of surrounding context that
  * are cut off again, so there are no seams and tensor memory stays bounded by one padded tile
  * however large the image (the result is gathered in a typed array). Input: pixels 0-255,
- * [height, width, channels] or [1, height, width, channels]; output: float32 pixels 0-255 (clipped),
- * [height * scale, width * scale, channels].
+ * [height, width, channels] or [1, height, width, channels] with the model's channels (3, RGB, for
+ * SRResNet and UpscalerJS models); output: float32 pixels 0-255 (clipped), [height * scale, width * scale, channels].
+ * An RGBA image is refused: upscale its colour here and its alpha with `bicubicResize`.
+ *
+ * @throws ShapeMismatchError (`image`) naming the expected channels for any other shape, e.g. a 4-, 2-
+ *   or 1-channel image given to an RGB model; InvalidArgumentError for bad options or a model that
+ *   does not upscale by an integer factor.
  *
  * @example
  * ```ts
@@ -45,10 +51,13 @@ export async function upscale(
   options: UpscaleOptions = {},
 ): Promise<tf.Tensor3D> {
   const sr = isUpscalingModel(model) ? model : upscalingModel(model);
-  assertIsTensor(image, 'image');
-  if (!(image.rank === 3 || (image.rank === 4 && image.shape[0] === 1))) {
-    throw new ShapeMismatchError('image', '[height, width, channels] or [1, height, width, channels]', image.shape);
-  }
+  // The channels the model reads (3 for RGB models); a 4-channel RGBA image is refused, not fed to it.
+  const modelChannels = sr.model.inputs[0]?.shape.at(-1);
+  assertImageChannels(image, 'image', {
+    channels: typeof modelChannels === 'number' ? modelChannels : 3,
+    ranks: [3, 4],
+    singleBatch: true,
+  });
   const [height, width, channels] = (image.rank === 4 ? image.shape.slice(1) : image.shape) as [number, number, number];
   const patchSize = options.patchSize ?? 64;
   assertInteger(patchSize, 1, 1 << 16, 'options.patchSize');

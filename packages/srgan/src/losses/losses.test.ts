@@ -2,7 +2,7 @@ import { ShapeMismatchError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
-import { layerFeatureExtractor } from '../vgg/feature-extractor.js';
+import { imagenetCaffePreprocess, layerFeatureExtractor } from '../vgg/feature-extractor.js';
 import { pixelMseTerm, totalVariationTerm, vggContentTerm } from './content-terms.js';
 import { pixelMseLoss, totalVariationLoss } from './pixel-losses.js';
 import { vggContentLoss } from './vgg-content-loss.js';
@@ -79,6 +79,21 @@ describe('vggContentLoss', () => {
     expect(pixelMseTerm().compute(context).dataSync()[0]).toBe(1);
     expect(totalVariationTerm(2e-8).compute(context).dataSync()[0]).toBe(0);
     tf.dispose([target, gradient, fake]);
+    extractor.dispose();
+  });
+
+  it('refuses images without 3 channels, naming images and the channels', () => {
+    const extractor = layerFeatureExtractor({ model: sumOfChannels(), layer: 'features' });
+    for (const channels of [4, 2, 1]) {
+      expect(() => extractor.extract(tf.zeros([1, 2, 2, channels]) as tf.Tensor4D)).toThrow(
+        new RegExp(
+          `^images: expected shape \\[batch, height, width, 3\\] \\(RGB\\), received \\[1, 2, 2, ${channels}\\]`,
+        ),
+      );
+      expect(() => imagenetCaffePreprocess(tf.zeros([1, 2, 2, channels]) as tf.Tensor4D)).toThrow(
+        /^images: expected shape/,
+      );
+    }
     extractor.dispose();
   });
 

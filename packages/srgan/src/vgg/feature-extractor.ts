@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { assertRank, InvalidArgumentError } from '@ganforge/core';
+import { InvalidArgumentError } from '@ganforge/core';
+
+import { assertImageChannels } from '../image-channels.js';
 
 /** Maps images in [-1, 1] to what a feature model expects. */
 export type FeaturePreprocessing = 'imagenet-caffe' | 'none' | ((images: tf.Tensor4D) => tf.Tensor4D);
@@ -24,7 +26,7 @@ const imagenetMeanBgr = [103.939, 116.779, 123.68];
  * channel means (the 'caffe' mode the original VGG weights were trained with).
  */
 export function imagenetCaffePreprocess(images: tf.Tensor4D): tf.Tensor4D {
-  assertRank(images, 4, 'images');
+  assertImageChannels(images, 'images', { channels: 3, ranks: [4] });
   return tf.tidy(() => images.add(1).mul(127.5).reverse(3).sub(imagenetMeanBgr) as tf.Tensor4D);
 }
 
@@ -59,6 +61,8 @@ export function layerFeatureExtractor(options: {
   if (preprocess !== 'imagenet-caffe' && preprocess !== 'none' && typeof preprocess !== 'function') {
     throw new InvalidArgumentError('options.preprocess', "'imagenet-caffe', 'none' or a function", preprocess);
   }
+  const modelChannels = model.inputs[0]?.shape.at(-1);
+  const inputChannels = preprocess === 'imagenet-caffe' || typeof modelChannels !== 'number' ? 3 : modelChannels;
   const output = model.getLayer(layer).output as tf.SymbolicTensor;
   const truncated = output === model.outputs[0] ? model : tf.model({ inputs: model.inputs, outputs: output });
   truncated.trainable = false;
@@ -72,7 +76,8 @@ export function layerFeatureExtractor(options: {
     layer,
     model: truncated,
     extract(images) {
-      assertRank(images, 4, 'images', 'Pass [batch, height, width, 3] images in [-1, 1].');
+      // Pass [batch, height, width, 3] images in [-1, 1] (the channels the feature network reads).
+      assertImageChannels(images, 'images', { channels: inputChannels, ranks: [4] });
       return tf.tidy(() => truncated.apply(prepare(images), { training: false }) as tf.Tensor);
     },
     dispose() {
