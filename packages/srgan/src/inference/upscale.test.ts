@@ -89,7 +89,7 @@ describe('upscale', () => {
     [[6, 5, 2], /Split off the alpha channel/],
     [[6, 5, 1], /Repeat a grey image over three channels/],
   ])('refuses a %j image with a ShapeMismatchError naming image and 3 channels', async (shape, advice) => {
-    const image = tf.zeros(shape) as tf.Tensor3D;
+    const image = tf.zeros<tf.Rank>(shape) as tf.Tensor3D;
     const before = tf.memory().numTensors;
     const run = upscale(model, image);
     await expect(run).rejects.toThrow(ShapeMismatchError);
