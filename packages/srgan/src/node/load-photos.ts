@@ -2,14 +2,13 @@ import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 import { InvalidArgumentError } from '@ganforge/core';
-import { readImage } from '@ganforge/data/node';
+import { imageFileExtensions, readImage } from '@ganforge/data/node';
 import type * as tf from '@tensorflow/tfjs';
 
-const imageExtensions = new Set(['.png', '.jpg', '.jpeg']);
-
 /**
- * Reads the PNG/JPEG photos of a folder at full size as RGB pixels 0-255 ([height, width, 3] each;
- * greyscale files are repeated over three channels), sorted by name, for {@link SuperResolutionDataset}.
+ * Reads the PNG/JPEG/WebP photos of a folder at full size as RGB pixels 0-255 ([height, width, 3] each;
+ * greyscale files are repeated over three channels, alpha is dropped, EXIF orientation is applied so
+ * phone photos are upright), sorted by name, for {@link SuperResolutionDataset}.
  *
  * @example
  * ```ts
@@ -21,7 +20,7 @@ export async function loadPhotos(
   options: { include?: readonly string[]; exclude?: readonly string[]; minSize?: number } = {},
 ): Promise<{ images: tf.Tensor3D[]; paths: string[] }> {
   const names = (await readdir(directory))
-    .filter((name) => imageExtensions.has(extname(name).toLowerCase()))
+    .filter((name) => imageFileExtensions.includes(extname(name).toLowerCase()))
     .filter((name) => !options.include || options.include.includes(name))
     .filter((name) => !options.exclude?.includes(name))
     .sort();
@@ -37,7 +36,11 @@ export async function loadPhotos(
     paths.push(join(directory, name));
   }
   if (images.length === 0) {
-    throw new InvalidArgumentError('directory', 'a folder with PNG or JPEG photos (after include/exclude)', directory);
+    throw new InvalidArgumentError(
+      'directory',
+      'a folder with PNG, JPEG or WebP photos (after include/exclude)',
+      directory,
+    );
   }
   return { images, paths };
 }
