@@ -142,18 +142,17 @@ describe('kernelInceptionDistance', () => {
     // k(x, y) = (x y + 1)^3: k(0, 1) = 1, k(1, 2) = 27, and k(X, Y) sums to 1 + 1 + 8 + 27 = 37.
     const x = tf.tensor2d([[0], [1]]);
     const y = tf.tensor2d([[1], [2]]);
-    const result = await withoutLeaks(() => kernelInceptionDistance(x, y, { subsets: 2 }));
+    const result = await withoutLeaks(() => kernelInceptionDistance(x, y, { subsets: 1, subsetSize: 2 }));
     expect(result.subsetSize).toBe(2);
-    expect(result.values).toHaveLength(2);
-    result.values.forEach((value) => expect(value).toBeCloseTo(9.5, 5));
-    expect(result.std).toBeCloseTo(0, 6);
+    expect(result.values).toHaveLength(1);
+    expect(result.mean).toBeCloseTo(9.5, 5);
     tf.dispose([x, y]);
   });
 
   it('matches the numpy estimator on full sets, and subsets of random draws differ', async () => {
     const a = featuresA(25, 6);
     const b = featuresB(25, 6);
-    const full = await withoutLeaks(() => kernelInceptionDistance(a, b, { subsets: 3 }));
+    const full = await withoutLeaks(() => kernelInceptionDistance(a, b, { subsets: 1, subsetSize: 25 }));
     expect(full.mean).toBeCloseTo(reference.kidFullSets, 5);
     const sampled = await kernelInceptionDistance(a, b, { subsets: 20, subsetSize: 10, seed: 1 });
     expect(sampled.subsetSize).toBe(10);
@@ -178,6 +177,28 @@ describe('kernelInceptionDistance', () => {
   });
 });
 
+describe('kernelInceptionDistance refuses subsets that cannot differ', () => {
+  it('a subsetSize not below the smaller set with several subsets, or above it with one', async () => {
+    // Clamping 1,000 to 25 rows made every subset the whole of a and b: the same estimate each time, std 0.
+    const a = featuresA(25, 6);
+    const b = featuresB(30, 6);
+    await expect(kernelInceptionDistance(a, b)).rejects.toThrow(InvalidArgumentError);
+    await expect(kernelInceptionDistance(a, b)).rejects.toThrow(
+      /^options.subsetSize: expected at most 24, fewer points than the smaller set, so that the 100 subsets differ and their std means something, received 1000 \(a has 25 rows, b has 30\)\. Pass a subsetSize below 25/,
+    );
+    // Equal to the smaller set: every subset holds all of a, so the std would leave a's sampling out.
+    await expect(kernelInceptionDistance(a, b, { subsets: 5, subsetSize: 25 })).rejects.toThrow(
+      /^options.subsetSize: expected at most 24/,
+    );
+    await expect(kernelInceptionDistance(a, b, { subsets: 1, subsetSize: 26 })).rejects.toThrow(
+      /^options.subsetSize: expected at most 25, the size of the smaller set, received 26/,
+    );
+    const proper = await kernelInceptionDistance(a, b, { subsets: 5, subsetSize: 24 });
+    expect(proper.std).toBeGreaterThan(0);
+    tf.dispose([a, b]);
+  });
+});
+
 describe('inceptionScore', () => {
   it('matches scipy.stats.entropy over 4 splits', async () => {
     const p = probabilities(40, 5);
@@ -194,6 +215,21 @@ describe('inceptionScore', () => {
     expect((await inceptionScore(uniform, { splits: 1 })).mean).toBeCloseTo(1, 6);
     expect((await inceptionScore(confident, { splits: 2 })).mean).toBeCloseTo(3, 6);
     tf.dispose([uniform, confident]);
+  });
+
+  it('refuses splits with fewer rows than classes: a split of m rows scores at most m', async () => {
+    // Confident, balanced predictions over 3 classes score 3 (exp of log 3); split into 3 parts of
+    // 2 rows, each part can only show 2 classes and would score exactly 2.
+    const confident = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32'), 3).toFloat() as tf.Tensor2D;
+    await expect(inceptionScore(confident, { splits: 3 })).rejects.toThrow(InvalidArgumentError);
+    await expect(inceptionScore(confident, { splits: 3 })).rejects.toThrow(
+      /^options.splits: expected at most 2, so that every split has at least as many rows as there are classes \(3\): a split of m rows scores at most m, received 3, which leaves 2 of the 6 rows per split/,
+    );
+    const p = probabilities(40, 5);
+    await expect(inceptionScore(p)).rejects.toThrow(
+      /^options.splits: expected at most 8,.* received 10, which leaves 4 of/,
+    );
+    tf.dispose([confident, p]);
   });
 
   it('rejects logits and too few rows', async () => {

@@ -21,6 +21,10 @@ export interface ImageQualityOptions {
   /**
    * The range of the input values, mapped to [0, 255]. Default `[-1, 1]`, the range of GANForge
    * images and tanh generators; `[0, 255]` for 8-bit pixels, `[0, 1]` for unit-range images.
+   * Values outside the range throw. Left to the default, images whose values all lie in [0, 1]
+   * throw too: they are far more likely unit-range images than [-1, 1] images that are all at
+   * least mid-grey, and read as [-1, 1] they would measure 6 dB too high (PSNR); pass the range
+   * explicitly to measure them.
    */
   readonly inputRange?: readonly [number, number];
   /** Planes to compare. Default `'y'`. */
@@ -70,6 +74,25 @@ function validateRange(range: unknown): readonly [number, number] {
   return range as unknown as readonly [number, number];
 }
 
+const defaultInputRange = [-1, 1] as const;
+
+/**
+ * Under the default [-1, 1], images whose values all lie in [0, 1] are most likely unit-range images
+ * (their differences would be read at half size: 20 log10(2) = 6.02 dB too much PSNR), so the range
+ * must be said explicitly. Values are already known to lie in [-1, 1] here.
+ */
+function assertNotUnitRange(a: tf.TypedArray, b: tf.TypedArray): void {
+  const nonNegative = (values: tf.TypedArray) => values.every((value) => value >= 0);
+  if (nonNegative(a) && nonNegative(b)) {
+    throw new InvalidArgumentError(
+      'options.inputRange',
+      'the range given explicitly when every value of a and b lies in [0, 1] (unit-range images read as the default [-1, 1] measure 6 dB too high)',
+      describedAs('none (the default [-1, 1])'),
+      'Pass { inputRange: [0, 1] } for images in [0, 1], or { inputRange: [-1, 1] } if they are [-1, 1] images that are all at least mid-grey.',
+    );
+  }
+}
+
 function roundHalfToEven(value: number): number {
   const rounded = Math.round(value);
   return rounded - value === 0.5 && rounded % 2 !== 0 ? rounded - 1 : rounded;
@@ -109,7 +132,7 @@ export async function prepareImagePair(
   if (!imageQualityChannels.includes(channel)) {
     throw new InvalidArgumentError('options.channel', `one of ${imageQualityChannels.join(', ')}`, channel);
   }
-  const [low, high] = validateRange(options_.inputRange ?? [-1, 1]);
+  const [low, high] = validateRange(options_.inputRange ?? defaultInputRange);
   const quantize = options_.quantize ?? true;
   const crop = options_.cropBorder ?? 0;
   assertInteger(crop, 0, Number.MAX_SAFE_INTEGER, 'options.cropBorder');
@@ -148,6 +171,7 @@ export async function prepareImagePair(
   };
   const pixelsA = toPixels(valuesA, 'a');
   const pixelsB = toPixels(valuesB, 'b');
+  if (options_.inputRange === undefined) assertNotUnitRange(valuesA, valuesB);
 
   const planesOf = (pixels: Float64Array, image: number): Float64Array[] => {
     const planeCount = channels === 3 && channel === 'rgb' ? 3 : 1;

@@ -120,6 +120,41 @@ describe('psnr and ssim by hand', () => {
   });
 });
 
+describe('psnr and ssim refuse unit-range images under the default [-1, 1]', () => {
+  // Two constant images at 0.5 and 0.25: in [0, 1] they are pixels 127.5 -> 128 and 63.75 -> 64
+  // (rounded half to even), a difference of 64; read as [-1, 1] they would be 191 and 159, a
+  // difference of 32: PSNR 20 log10(255 / 32), 20 log10(2) = 6.02 dB too high.
+  const a = () => tf.fill([1, 16, 16, 1], 0.5);
+  const b = () => tf.fill([1, 16, 16, 1], 0.25);
+
+  it('refuses them and says which range to pass', async () => {
+    const [x, y] = [a(), b()];
+    for (const metric of [psnr, ssim]) {
+      await expect(metric(x, y)).rejects.toThrow(InvalidArgumentError);
+      await expect(metric(x, y)).rejects.toThrow(
+        /^options.inputRange: expected the range given explicitly when every value of a and b lies in \[0, 1\] .* received none \(the default \[-1, 1\]\)\. Pass \{ inputRange: \[0, 1\] \}/,
+      );
+    }
+    tf.dispose([x, y]);
+  });
+
+  it('measures them with the range given: PSNR of a difference of 64 is 20 log10(255 / 64)', async () => {
+    const [x, y] = [a(), b()];
+    expect((await psnr(x, y, { inputRange: [0, 1] })).values[0]).toBeCloseTo(20 * Math.log10(255 / 64), 10);
+    // Said explicitly, [-1, 1] is taken at its word (bright [-1, 1] images exist).
+    expect((await psnr(x, y, { inputRange: [-1, 1] })).values[0]).toBeCloseTo(20 * Math.log10(255 / 32), 10);
+    tf.dispose([x, y]);
+  });
+
+  it('still measures [-1, 1] images with a negative value under the default', async () => {
+    const x = a();
+    const darker = tf.fill([1, 16, 16, 1], -0.25);
+    // 0.5 -> 191.25 -> 191 and -0.25 -> 95.625 -> 96: a difference of 95.
+    expect((await psnr(x, darker)).values[0]).toBeCloseTo(20 * Math.log10(255 / 95), 10);
+    tf.dispose([x, darker]);
+  });
+});
+
 describe('psnr and ssim reject bad input', () => {
   it('names the argument, the expected and the received value', async () => {
     const image = tf.zeros([1, 16, 16, 3]);

@@ -21,7 +21,9 @@ const sumTolerance = 1e-3;
  * `splits` consecutive parts of the samples (p(y) is the part's mean prediction) and reported as
  * mean and standard deviation over the parts, as the authors' code does. Takes class probabilities
  * from any classifier (Inception-v3 for the published numbers; `loadMnistClassifier()` for MNIST);
- * 0 log 0 counts as 0.
+ * 0 log 0 counts as 0. Every split needs at least as many rows as there are classes (a split of m
+ * rows scores at most m), else {@link InvalidArgumentError} names `options.splits`; rows that are
+ * not probabilities (logits) throw too.
  *
  * @example
  * ```ts
@@ -37,6 +39,17 @@ export async function inceptionScore(
   assertInteger(splits, 1, Number.MAX_SAFE_INTEGER, 'options.splits');
   assertFeatures(probabilities, 'probabilities', splits);
   const [count, classes] = probabilities.shape;
+  // A split's score is exp(I(x; y)) <= its number of rows (I <= H(x) = log rows): with fewer rows than
+  // classes the cap lies below the classifier's own maximum and the figure measures the split size.
+  const smallestSplit = Math.floor(count / splits);
+  if (smallestSplit < classes) {
+    throw new InvalidArgumentError(
+      'options.splits',
+      `at most ${Math.max(1, Math.floor(count / classes))}, so that every split has at least as many rows as there are classes (${classes}): a split of m rows scores at most m`,
+      describedAs(`${splits}, which leaves ${smallestSplit} of the ${count} rows per split`),
+      count < classes ? `Score at least ${classes} samples.` : undefined,
+    );
+  }
   const values = await probabilities.data();
   for (let i = 0; i < count; i++) {
     let sum = 0;

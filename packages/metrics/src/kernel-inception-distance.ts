@@ -8,8 +8,11 @@ export interface KernelInceptionDistanceOptions {
   /** Number of random subsets averaged. Default 100 (torch-fidelity's default). */
   readonly subsets?: number;
   /**
-   * Points drawn (without replacement) from each set per subset. Default 1,000; clamped to the
-   * smaller set, as in Bińkowski et al.'s code.
+   * Points drawn (without replacement) from each set per subset. Default 1,000. Must be smaller than
+   * both sets when `subsets` > 1, so that the subsets differ (a subset holding a whole set makes
+   * the standard deviation meaningless: 0 when it holds both), and at most the smaller set with
+   * `subsets: 1` (one estimate on whole sets). Larger values throw instead of being clamped (as
+   * torch-fidelity refuses them; Bińkowski et al.'s code clamps, which reports a std of 0).
    */
   readonly subsetSize?: number;
   /** Seed of the subset draws. Default 0. */
@@ -85,7 +88,21 @@ export async function kernelInceptionDistance(
   assertInteger(requested, 2, Number.MAX_SAFE_INTEGER, 'options.subsetSize');
   const seed = options.seed ?? 0;
   assertInteger(seed, 0, Number.MAX_SAFE_INTEGER, 'options.seed');
-  const size = Math.min(requested, a.shape[0], b.shape[0]);
+  const smaller = Math.min(a.shape[0], b.shape[0]);
+  const largest = subsets > 1 ? smaller - 1 : smaller;
+  if (requested > largest) {
+    throw new InvalidArgumentError(
+      'options.subsetSize',
+      subsets > 1
+        ? `at most ${largest}, fewer points than the smaller set, so that the ${subsets} subsets differ and their std means something`
+        : `at most ${largest}, the size of the smaller set`,
+      describedAs(`${requested} (a has ${a.shape[0]} rows, b has ${b.shape[0]})`),
+      subsets > 1
+        ? `Pass a subsetSize below ${smaller} (e.g. half of it), or { subsets: 1, subsetSize: ${smaller} } for one estimate without a std.`
+        : `Pass { subsetSize: ${smaller} } or less.`,
+    );
+  }
+  const size = requested;
   const random = seededRandom(seed, 'kid-subsets');
 
   const values: number[] = [];

@@ -127,6 +127,13 @@ describe('parzenLogLikelihood', () => {
     await expect(parzenLogLikelihood(samples, test, { validation: test, sigmas: [0.1, 0] })).rejects.toThrow(
       /^options.sigmas\[1\]: expected a positive finite number, received 0/,
     );
+    // A fixed sigma skips the search: a validation set or grid beside it would be silently unused.
+    await expect(parzenLogLikelihood(samples, test, { sigma: 1, validation: test })).rejects.toThrow(
+      /^options.validation: expected no value with options.sigma \(a fixed sigma skips the search on the validation set\)/,
+    );
+    await expect(parzenLogLikelihood(samples, test, { sigma: 1, sigmas: [0.1, 0.2] })).rejects.toThrow(
+      /^options.sigmas: expected no value with options.sigma/,
+    );
     await expect(parzenLogLikelihood(samples, test, { sigma: 1, batchSize: 0 })).rejects.toThrow(InvalidArgumentError);
     await expect(parzenLogLikelihood(withNaN, test, { sigma: 1 })).rejects.toThrow(
       /^samples: expected finite values, received NaN or infinite values/,

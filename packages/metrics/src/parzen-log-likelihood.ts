@@ -14,7 +14,7 @@ export interface ParzenOptions {
   readonly validation?: tf.Tensor;
   /** The grid searched on `validation`. Default {@link defaultParzenSigmas} (0.1 to 1, log-spaced). */
   readonly sigmas?: readonly number[];
-  /** A fixed sigma instead of the search. */
+  /** A fixed sigma instead of the search; then `validation` and `sigmas` must be left out. */
   readonly sigma?: number;
   /** Test (and validation) points per batch; each batch is compared with every sample at once. Default 100. */
   readonly batchSize?: number;
@@ -159,6 +159,17 @@ export async function parzenLogLikelihood(
   let sigmas: readonly number[];
   if (options.sigma !== undefined) {
     sigmas = [validateSigma(options.sigma, 'options.sigma')];
+    // A fixed sigma skips the search: a validation set or grid given with it would be ignored.
+    for (const ignored of ['validation', 'sigmas'] as const) {
+      if (options[ignored] !== undefined) {
+        throw new InvalidArgumentError(
+          `options.${ignored}`,
+          'no value with options.sigma (a fixed sigma skips the search on the validation set)',
+          describedAs(`options.${ignored} with sigma ${options.sigma}`),
+          `Leave out options.sigma to choose sigma on options.validation, or leave out options.${ignored}.`,
+        );
+      }
+    }
   } else {
     sigmas = options.sigmas ?? defaultParzenSigmas;
     if (!Array.isArray(sigmas) || sigmas.length === 0) {

@@ -8,6 +8,9 @@ import { type ImageQualityOptions, meanOf, type PerImageResult, prepareImagePair
  * values quantized to 8 bits, `cropBorder` pixels (the scale factor) removed at each border, data
  * range 255 (as BasicSR's `calculate_psnr(..., test_y_channel=True)`). Identical images give Infinity.
  *
+ * Throws `InvalidArgumentError` for values outside `options.inputRange`, and for images whose
+ * values all lie in [0, 1] when `inputRange` is left to its default [-1, 1] (pass `[0, 1]`).
+ *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';

@@ -74,6 +74,9 @@ function planeSsim(a: Float64Array, b: Float64Array, height: number, width: numb
  * BasicSR's `calculate_ssim(..., test_y_channel=True)`; with `channel: 'rgb'` the value is the mean
  * over the three channels. Computed in float64 on the CPU, so it is the same on every backend.
  *
+ * Throws `InvalidArgumentError` for values outside `options.inputRange`, and for images whose
+ * values all lie in [0, 1] when `inputRange` is left to its default [-1, 1] (pass `[0, 1]`).
+ *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';

@@ -151,8 +151,10 @@ describe('ganforge eval (checkpoints)', () => {
       '30',
       '--subsets',
       '3',
+      '--subset-size',
+      '6',
     );
-    expect(kid).toMatchObject({ metric: 'kid', subsets: 3, subsetSize: 12 });
+    expect(kid).toMatchObject({ metric: 'kid', subsets: 3, subsetSize: 6 });
     expect(kid['mean'] as number).toBeGreaterThan(0);
   });
 
