@@ -51,8 +51,14 @@ export { PixelShuffle, type PixelShuffleArgs, pixelShuffle } from './models/pixe
 export { registerGanForgeLayers } from './models/register-layers.js';
 export { registerMissingGradients } from './gradients/register-missing-gradients.js';
 export type { DiscriminatorRegularizer, RegularizerContext } from './regularizers/discriminator-regularizer.js';
-export { gradientPenalty } from './regularizers/gradient-penalty.js';
-export { r1Penalty } from './regularizers/r1-penalty.js';
+export { gradientPenalty, type GradientPenaltyOptions } from './regularizers/gradient-penalty.js';
+export {
+  assertPenaltySupportsModel,
+  penaltySupportedActivations,
+  penaltySupportedLayers,
+} from './regularizers/penalty-layer-support.js';
+export { r1Penalty, type R1PenaltyOptions } from './regularizers/r1-penalty.js';
+export { UnsupportedPenaltyLayerError } from './regularizers/unsupported-penalty-layer-error.js';
 export { deriveSeed, seededRandom, shuffledIndices } from './seeds.js';
 export {
   assertInteger,

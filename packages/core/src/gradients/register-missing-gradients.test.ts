@@ -67,3 +67,80 @@ describe('registerMissingGradients', () => {
     );
   });
 });
+
+describe('second derivatives through ops whose tfjs gradient reads a saved output', () => {
+  // Closed forms: tfjs-core 4.22's own gradients drop every term through the saved output, so these
+  // came out as zero (or "Cannot compute gradient") before registerMissingGradients replaced them.
+  it('d/dx sum((d/dx exp(x))^2) = 2 exp(2x)', () => {
+    const x = tf.tensor1d([-1, 0, 0.5]);
+    const outer = tf.grad((input: tf.Tensor) =>
+      tf
+        .grad((inner: tf.Tensor) => tf.exp(inner).sum())(input)
+        .square()
+        .sum(),
+    )(x);
+    expect(Array.from(outer.dataSync())).toEqual([-1, 0, 0.5].map((v) => expect.closeTo(2 * Math.exp(2 * v), 4)));
+  });
+
+  it('d/db (d/db sum(a^b)) = a^b ln(a)^2', () => {
+    const a = tf.tensor1d([0.5, 2, 3]);
+    const b = tf.tensor1d([1.5, 2, 0.5]);
+    const outer = tf.grad((exponent: tf.Tensor) =>
+      tf
+        .grad((inner: tf.Tensor) => tf.pow(a, inner).sum())(exponent)
+        .sum(),
+    )(b);
+    const expected = [0.5, 2, 3].map((base, i) => base ** [1.5, 2, 0.5][i]! * Math.log(base) ** 2);
+    expect(Array.from(outer.dataSync())).toEqual(expected.map((v) => expect.closeTo(v, 4)));
+  });
+
+  it('gives clipByValue (relu with maxValue, hardSigmoid) float32 zero gradients through its logical ops', () => {
+    const x = tf.tensor1d([-1, 0.5, 2]);
+    // d/dx sum(clip'(x) * x^2) = clip'(x) * 2x, the slope being piecewise constant.
+    const outer = tf.grad((input: tf.Tensor) =>
+      tf
+        .grad((inner: tf.Tensor) => tf.clipByValue(inner, 0, 1).sum())(input)
+        .mul(input.square())
+        .sum(),
+    )(x);
+    expect(Array.from(outer.dataSync())).toEqual([0, 1, 0]);
+  });
+});
+
+describe('the ResizeNearestNeighbor gradient', () => {
+  const images = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2, 1]);
+  // Upstream gradient w for a [2, 4, 4, 1] output: 1..32.
+  const upstream = tf.tensor4d(
+    Array.from({ length: 32 }, (_, i) => i + 1),
+    [2, 4, 4, 1],
+  );
+
+  it('sums each block for an integer scale, for every sample (tfjs-backend-cpu offsets later samples wrongly)', () => {
+    const gradient = tf.grad((x: tf.Tensor) =>
+      tf.image
+        .resizeNearestNeighbor(x as tf.Tensor4D, [4, 4])
+        .mul(upstream)
+        .sum(),
+    )(images);
+    // Sample 0, pixel (0, 0) gets w[0,0] + w[0,1] + w[1,0] + w[1,1] = 1 + 2 + 5 + 6; sample 1 adds 16 to each.
+    expect(Array.from(gradient.dataSync())).toEqual([14, 22, 46, 54, 78, 86, 110, 118]);
+  });
+
+  it('runs the kernel per sample for other sizes', () => {
+    const gradient = tf.grad((x: tf.Tensor) =>
+      tf.image
+        .resizeNearestNeighbor(x as tf.Tensor4D, [3, 3])
+        .mul(upstream.slice([0, 0, 0, 0], [2, 3, 3, 1]))
+        .sum(),
+    )(images);
+    // 2 -> 3 without corner alignment: output rows/cols 0, 1 read input 0 and 2 reads input 1 (floor(i * 2/3)).
+    const sample = (w: (r: number, c: number) => number) => [
+      w(0, 0) + w(0, 1) + w(1, 0) + w(1, 1),
+      w(0, 2) + w(1, 2),
+      w(2, 0) + w(2, 1),
+      w(2, 2),
+    ];
+    const at = (n: number) => (r: number, c: number) => 16 * n + 4 * r + c + 1;
+    expect(Array.from(gradient.dataSync())).toEqual([...sample(at(0)), ...sample(at(1))]);
+  });
+});

@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { linearBackpropGradients } from './linear-backprop-gradients.js';
+import { recomputingGradients } from './recomputing-gradients.js';
+import { resizeNearestNeighborGradient } from './resize-nearest-neighbor-gradient.js';
+
 // Comparison and logical ops are piecewise constant, so their gradient is zero. tfjs-core 4.22
 // registers none for these, and LeakyReLU's gradient uses Greater: without them, a gradient
 // penalty (WGAN-GP, R1) through a LeakyReLU discriminator fails with "gradient function not found".
@@ -10,8 +14,9 @@ function zeroGradient(kernelName: string): tf.GradConfig {
   return {
     kernelName,
     inputsToSave: inputs,
+    // float32 zeros even for LogicalAnd's bool inputs: tfjs requires every gradient to be float32.
     gradFunc: (_dy, saved) =>
-      Object.fromEntries(inputs.map((name, index) => [name, () => tf.zerosLike(saved[index]!)])) as Record<
+      Object.fromEntries(inputs.map((name, index) => [name, () => tf.zeros(saved[index]!.shape)])) as Record<
         string,
         () => tf.Tensor
       >,
@@ -43,14 +48,24 @@ const conv2DBackpropFilterGradient: tf.GradConfig = {
 let registered = false;
 
 /**
- * Registers the gradients GAN training needs and tfjs-core 4.22 lacks (zero gradients of comparison
- * ops, the gradient of Conv2DBackpropFilter). Gradients that tfjs already has are left alone.
- * Importing `@ganforge/core` does this; calling it again is harmless.
+ * Registers the gradients GAN training needs and tfjs-core 4.22 lacks or gets wrong, mostly for double
+ * backprop (gradient penalties): zero gradients of comparison and logical ops; gradients of
+ * Conv2DBackpropFilter and AvgPoolGrad; and, replacing tfjs's own, gradients of Sigmoid, Tanh, Exp,
+ * Elu, Softmax and Pow that read their input instead of their saved output (tfjs's lose every
+ * second-order term through that output; see `recomputing-gradients.ts`) and of ResizeNearestNeighbor
+ * (tfjs-backend-cpu's kernel for it reads the wrong sample when the batch is > 1). First derivatives
+ * are otherwise unchanged. Importing `@ganforge/core` does this; calling it again is harmless.
  */
 export function registerMissingGradients(): void {
   if (registered) return;
-  for (const config of [...piecewiseConstantKernels.map(zeroGradient), conv2DBackpropFilterGradient]) {
+  const missing = [
+    ...piecewiseConstantKernels.map(zeroGradient),
+    conv2DBackpropFilterGradient,
+    ...linearBackpropGradients(),
+  ];
+  for (const config of missing) {
     if (!tf.getGradient(config.kernelName)) tf.registerGradient(config);
   }
+  for (const config of [...recomputingGradients(), resizeNearestNeighborGradient]) tf.registerGradient(config);
   registered = true;
 }

@@ -17,4 +17,10 @@ export interface DiscriminatorRegularizer {
   readonly name: string;
   readonly config: Readonly<Record<string, number>>;
   penalty(context: RegularizerContext): tf.Scalar;
+  /**
+   * Called by `AdversarialTrainer` when it is constructed, with its discriminator: throws (a
+   * `GanForgeError`) when the penalty cannot be computed correctly through that model, e.g. a layer
+   * whose second-order gradient tfjs gets wrong (`UnsupportedPenaltyLayerError`).
+   */
+  checkDiscriminator?(discriminator: tf.LayersModel): void;
 }

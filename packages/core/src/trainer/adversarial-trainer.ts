@@ -164,6 +164,8 @@ export class AdversarialTrainer {
       assertNumberInRange(term.weight, 0, Number.MAX_VALUE, `options.generatorTerms[${index}].weight`);
     });
     this.#regularizers = options.regularizers ?? [];
+    // A penalty refuses a discriminator it cannot differentiate twice correctly (e.g. max pooling).
+    for (const regularizer of this.#regularizers) regularizer.checkDiscriminator?.(this.discriminator);
     this.#discriminatorSteps = options.discriminatorStepsPerGeneratorStep ?? 1;
     assertInteger(this.#discriminatorSteps, 1, 100, 'options.discriminatorStepsPerGeneratorStep');
 
