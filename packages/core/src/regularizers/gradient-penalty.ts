@@ -28,7 +28,7 @@ export interface GradientPenaltyOptions {
  * float64 finite differences on `cpu` and `wasm`: dense, conv2d and conv2dTranspose (undilated, any
  * stride and padding, with or without bias), activation, reLU, leakyReLU, prelu, elu, thresholdedReLU,
  * softmax, batchNormalization, layerNormalization, averagePooling2d, globalAveragePooling2d,
- * upSampling2d (nearest), zeroPadding2d, flatten, reshape, repeatVector, concatenate, add, GANForge's
+ * upSampling2d (nearest), zeroPadding2d, dropout, flatten, reshape, repeatVector, concatenate, add, GANForge's
  * PixelShuffle, and nested models of these; activations linear, relu, relu6, elu, selu, sigmoid,
  * hardSigmoid, softplus, softsign, tanh, softmax, gelu, gelu_new, mish, swish. Refused: logSoftmax,
  * max pooling, depthwise and separable convolutions, and every layer not listed (use `allowLayers` for

@@ -27,6 +27,7 @@ export const penaltySupportedLayers: ReadonlySet<string> = new Set([
   'GlobalAveragePooling2D',
   'UpSampling2D',
   'ZeroPadding2D',
+  'Dropout',
   'Flatten',
   'Reshape',
   'RepeatVector',

@@ -174,8 +174,8 @@ def forward(spec, params, x):
             h = np.concatenate([h, outputs[layer['with']]], axis=-1)
         elif t == 'add':
             h = h + outputs[layer['with']]
-        elif t == 'multiplyByMask':  # the mask that tfjs's seeded Dropout draws, read from the fixture
-            h = h * np.asarray(layer['mask']).reshape(h.shape[1:]) / (1 - layer['rate'])
+        elif t == 'dropout':  # the keep mask tfjs's Dropout draws with this seed and shape, given as data
+            h = h * np.asarray(layer['mask'], dtype=np.float64).reshape(h.shape[1:]) / (1 - layer['rate'])
         elif t == 'pixelShuffle':
             r = layer['scale']
             G, B, H, W, C = h.shape
@@ -282,7 +282,7 @@ def make_params(spec, in_shape, rng):
         elif t in ('batchNormalization', 'layerNormalization'):
             params.append(f32(rng.normal(1, 0.2, (shape[-1],))))
             params.append(f32(rng.normal(0, 0.3, (shape[-1],))))
-        shape = forward({'layers': spec['layers'][: index + 1]}, params, np.zeros((1, 1) + tuple(in_shape))).shape[2:]
+        shape = forward({'layers': spec['layers'][: index + 1]}, params, np.zeros((1, spec['batch']) + tuple(in_shape))).shape[2:]
     return params
 
 
@@ -357,6 +357,19 @@ def cases():
         case('reshape, repeatVector', [4], [{'type': 'dense', 'units': 3, 'activation': 'tanh'}, {'type': 'repeatVector', 'n': 2}, {'type': 'reshape', 'targetShape': [6]}, {'type': 'dense', 'units': 1}], batch=3),
         case('concatenate with the input (conditional D)', [4], [{'type': 'dense', 'units': 3, 'activation': 'sigmoid'}, {'type': 'concatenate', 'with': 0}, {'type': 'dense', 'units': 1}], batch=3),
         case('add (residual)', [3, 3, 2], [conv(filters=2, activation='tanh'), {'type': 'add', 'with': 0}, conv(filters=2), leaky] + dense_head),
+        # The mask is what tf.layers.dropout({ rate: 0.4, seed: 7 }) keeps of a [3, 5] input in tfjs 4.22
+        # (seeded tf.randomUniform, the same on every backend); if tfjs drew another, the case would fail.
+        case(
+            'dropout (seeded)',
+            [4],
+            [
+                {'type': 'dense', 'units': 5},
+                {'type': 'dropout', 'rate': 0.4, 'seed': 7, 'mask': [0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0]},
+                {'type': 'activation', 'activation': 'tanh'},
+                {'type': 'dense', 'units': 1},
+            ],
+            batch=3,
+        ),
     ]
     return out
 

@@ -52,6 +52,8 @@ interface LayerOptions {
   size: number;
   n: number;
   scale: number;
+  rate: number;
+  seed: number;
 }
 
 function makeLayer(spec: LayerSpec): tf.layers.Layer {
@@ -105,6 +107,8 @@ function makeLayer(spec: LayerSpec): tf.layers.Layer {
       return tf.layers.concatenate();
     case 'add':
       return tf.layers.add();
+    case 'dropout':
+      return tf.layers.dropout({ rate: o.rate, seed: o.seed });
     case 'pixelShuffle':
       return new PixelShuffle({ scale: o.scale });
     default:
