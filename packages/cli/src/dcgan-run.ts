@@ -15,6 +15,7 @@ import { loadImageFolder, loadMnist, saveImageGrid } from '@ganforge/data/node';
 import * as tf from '@tensorflow/tfjs';
 
 import { trainingProgress } from './progress.js';
+import { checkpointForNewData, reportResume, type ResumeRules, resumeRun } from './resume-settings.js';
 
 /** Everything that defines a DCGAN run; stored in the checkpoint's metadata so `sample` and `--resume` can rebuild it. */
 export interface DcganRunOptions {
@@ -40,10 +41,48 @@ export interface DcganTrainingOptions {
   readonly checkpointEvery: number;
   readonly signal?: AbortSignal;
   readonly quiet?: boolean;
+  /**
+   * The flags the user gave explicitly (e.g. `'--lr'`). On resume each one whose value differs from
+   * the checkpoint's is applied and reported or refused, by {@link dcganResumeRules}; the other
+   * settings come from the checkpoint. Default: none (the checkpoint's settings as recorded).
+   */
+  readonly explicit?: ReadonlySet<string>;
 }
+
+const architecture = 'the checkpoint holds weights of this shape';
+
+/** What each DCGAN setting may do on `--resume` (see {@link resumeRun}). */
+export const dcganResumeRules: ResumeRules<DcganRunOptions> = {
+  dataset: { flag: '--dataset', change: 'data' },
+  size: { flag: '--size', change: 'refuse', reason: architecture },
+  channels: { flag: '--channels', change: 'refuse', reason: architecture },
+  latentDim: { flag: '--latent-dim', change: 'refuse', reason: architecture },
+  filters: { flag: '--filters', change: 'refuse', reason: architecture },
+  conditional: { flag: '--conditional', change: 'refuse', reason: 'the models take a class input or not' },
+  loss: { flag: '--loss', change: 'apply' },
+  learningRate: { flag: '--lr', change: 'apply' },
+  batchSize: { flag: '--batch-size', change: 'data' },
+  seed: { flag: '--seed', change: 'refuse', reason: 'the seed is the state of every random stream of the run' },
+  limit: { flag: '--limit', change: 'data' },
+};
 
 /** Data set names that `loadMnist` reads; anything else is a folder of images. */
 export const mnistVariants = new Set(['mnist', 'fashion-mnist']);
+
+/**
+ * On a resume with another --dataset: MNIST variants are 28x28x1 and cannot feed a model of another
+ * image shape (folders are resized to it, so they always fit).
+ */
+export function assertDatasetFitsModel(options: { dataset: string; size: number; channels: number }): void {
+  if (mnistVariants.has(options.dataset) && (options.size !== 28 || options.channels !== 1)) {
+    const shape = `${options.size}x${options.size}x${options.channels}`;
+    throw new InvalidArgumentError(
+      '--dataset',
+      `a data set of ${shape} images, the image shape of the checkpoint's models (a folder of images is resized to it)`,
+      options.dataset,
+    );
+  }
+}
 
 export async function loadRunData(options: DcganRunOptions) {
   if (mnistVariants.has(options.dataset)) {
@@ -119,9 +158,15 @@ export async function trainDcgan(run: DcganRunOptions, training: DcganTrainingOp
   if (existing && !training.resume) {
     throw new InvalidArgumentError('--out', `a folder without a checkpoint, or --resume to continue it`, training.out);
   }
-  const options: DcganRunOptions = existing ? (existing.metadata['run'] as DcganRunOptions) : run;
+  const resumed = existing
+    ? resumeRun(existing.metadata['run'] as DcganRunOptions, run, training.explicit ?? new Set(), dcganResumeRules)
+    : undefined;
+  const options: DcganRunOptions = resumed?.run ?? run;
+  // Built with the resumed settings (e.g. a new learning rate); restore() then loads the optimizers' slots.
   const trainer = buildDcganTrainer(options);
-  if (existing) await trainer.restore(existing);
+  if (existing) await trainer.restore(checkpointForNewData(existing, resumed!));
+  reportResume(resumed?.changes ?? []);
+  if (resumed?.dataChanged) assertDatasetFitsModel(options);
   const data = await loadRunData(options);
   const steps = training.steps === undefined ? undefined : Math.max(0, training.steps - trainer.step);
   const progress = training.quiet

@@ -1,8 +1,8 @@
-import { writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { useBackend } from '@ganforge/backend-node';
-import { InvalidArgumentError, type TrainingSummary } from '@ganforge/core';
+import { deserializeModel, InvalidArgumentError, type TrainingSummary } from '@ganforge/core';
 import { FileCheckpointStore } from '@ganforge/core/node';
 import {
   saveUpscalingModel,
@@ -24,6 +24,14 @@ import { type Command, Option } from 'commander';
 import { backendOption } from '../backend-option.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
+import {
+  checkpointForNewData,
+  explicitFlags,
+  refuseStartOnlyFlags,
+  reportResume,
+  type ResumeRules,
+  resumeRun,
+} from '../resume-settings.js';
 import { assertStopCondition } from '../run-options.js';
 
 /** Options shared by `train srresnet` and `train srgan`. */
@@ -41,6 +49,88 @@ interface SuperResolutionCommonOptions {
   lr: number;
   seed: number;
   backend?: string;
+}
+
+/** The options of `train srgan` that define the run (recorded in its checkpoints as `metadata.run`). */
+interface SrganRunOptions {
+  images: string;
+  include?: string;
+  exclude?: string;
+  scale: string;
+  crop: number;
+  batchSize: number;
+  cropsPerEpoch?: number;
+  lr: number;
+  seed: number;
+  init?: string;
+  blocks: number;
+  filters: number;
+  discriminatorFilters: number;
+  content: string;
+  vggWeights?: string;
+  adversarialWeight: number;
+  tvWeight: number;
+}
+
+const generatorShape = "the checkpoint's generator has this shape";
+
+/** What each `train srgan` setting may do on `--resume` (see {@link resumeRun}). */
+const srganResumeRules: ResumeRules<SrganRunOptions> = {
+  images: { flag: '--images', change: 'data' },
+  include: { flag: '--include', change: 'data' },
+  exclude: { flag: '--exclude', change: 'data' },
+  scale: { flag: '--scale', change: 'refuse', reason: generatorShape },
+  crop: { flag: '--crop', change: 'refuse', reason: "the discriminator's input is crop x crop" },
+  batchSize: { flag: '--batch-size', change: 'data' },
+  cropsPerEpoch: { flag: '--crops-per-epoch', change: 'data' },
+  lr: { flag: '--lr', change: 'apply' },
+  seed: { flag: '--seed', change: 'refuse', reason: 'the seed is the state of every random stream of the run' },
+  init: { flag: '--init', change: 'refuse', reason: 'the generator goes on from the checkpoint' },
+  blocks: { flag: '--blocks', change: 'refuse', reason: generatorShape },
+  filters: { flag: '--filters', change: 'refuse', reason: generatorShape },
+  discriminatorFilters: {
+    flag: '--discriminator-filters',
+    change: 'refuse',
+    reason: "the checkpoint's discriminator has this shape",
+  },
+  content: { flag: '--content', change: 'apply' },
+  vggWeights: { flag: '--vgg-weights', change: 'apply' },
+  adversarialWeight: { flag: '--adversarial-weight', change: 'apply' },
+  tvWeight: { flag: '--tv-weight', change: 'apply' },
+};
+
+/** The run-defining options, without the schedule (--steps, --minutes), --out and --backend. */
+function srganRunOf(options: object): SrganRunOptions {
+  if (typeof options !== 'object' || options === null) return options;
+  const run: Record<string, unknown> = {};
+  for (const key of Object.keys(srganResumeRules)) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined) run[key] = value;
+  }
+  return run as unknown as SrganRunOptions;
+}
+
+/**
+ * With --init the generator (and so its architecture) comes from the --init run: an explicit
+ * --blocks or --filters must match what that run recorded in its run.json, or is refused.
+ */
+async function checkInitArchitecture(init: string, options: Record<string, unknown>, explicit: ReadonlySet<string>) {
+  const rules: ResumeRules<{ blocks: number; filters: number }> = {
+    blocks: { flag: '--blocks', change: 'refuse', reason: 'the --init model has this many residual blocks' },
+    filters: { flag: '--filters', change: 'refuse', reason: 'the --init model has this many feature maps' },
+  };
+  const recorded = await readFile(join(init, 'run.json'), 'utf8').then(
+    (text) => (JSON.parse(text) as { options?: { blocks?: number; filters?: number } }).options,
+    () => undefined,
+  );
+  if (recorded?.blocks === undefined || recorded.filters === undefined) {
+    refuseStartOnlyFlags(explicit, {
+      '--blocks': `the architecture comes from the --init model, and ${join(init, 'run.json')} does not record it`,
+      '--filters': `the architecture comes from the --init model, and ${join(init, 'run.json')} does not record it`,
+    });
+    return;
+  }
+  resumeRun({ blocks: recorded.blocks, filters: recorded.filters }, options as never, explicit, rules);
 }
 
 const list = (value: string | undefined) =>
@@ -126,7 +216,9 @@ function progressBar(total: number | undefined, durationMs: number | undefined, 
 /** `ganforge train srresnet`: SRResNet pre-training on pixel MSE (SRGAN sec. 3.2). */
 export async function trainSrresnetRun(
   options: SuperResolutionCommonOptions & { blocks: number; filters: number; init?: string },
+  explicit: ReadonlySet<string> = new Set(),
 ): Promise<SrresnetTrainingSummary> {
+  if (options.init) await checkInitArchitecture(options.init, options as never, explicit);
   await useBackend({ backend: options.backend as never });
   const scale = Number(options.scale) as SrresnetScale;
   let padding = srresnetReceptiveRadius({ blocks: options.blocks, scale });
@@ -179,17 +271,30 @@ export async function trainSrganRun(
     tvWeight: number;
     resume: boolean;
   },
+  explicit: ReadonlySet<string> = new Set(),
 ): Promise<TrainingSummary> {
-  await useBackend({ backend: options.backend as never });
-  const scale = Number(options.scale) as SrresnetScale;
   const store = new FileCheckpointStore(options.out);
   const existing = await store.load('latest');
   if (existing && !options.resume) {
     throw new InvalidArgumentError('--out', 'a folder without a checkpoint, or --resume to continue it', options.out);
   }
+  // On resume the checkpoint's settings win, except the flags given explicitly (applied or refused).
+  const resumed = existing
+    ? resumeRun(srganRunOf(existing.metadata['run'] as object), srganRunOf(options), explicit, srganResumeRules)
+    : undefined;
+  if (resumed) options = { ...options, ...resumed.run };
+  else if (options.init) await checkInitArchitecture(options.init, options as never, explicit);
+  await useBackend({ backend: options.backend as never });
+  reportResume(resumed?.changes ?? []);
+  const scale = Number(options.scale) as SrresnetScale;
   let generator: tf.LayersModel;
   let padding = srresnetReceptiveRadius({ blocks: options.blocks, scale });
-  if (options.init) {
+  if (existing) {
+    // The checkpoint's own generator topology (its weights are loaded by restore below), so a resume
+    // needs neither the --init folder nor the flags that built it.
+    generator = await deserializeModel(existing.generator);
+    padding = (existing.metadata['upscaling'] as { padding?: number } | undefined)?.padding ?? padding;
+  } else if (options.init) {
     const initial = await resolveUpscalingModel(join(options.init, 'model'));
     if (initial.scale !== undefined && initial.scale !== scale) {
       throw new InvalidArgumentError('--scale', `${initial.scale}, the scale of the --init model`, scale);
@@ -219,7 +324,7 @@ export async function trainSrganRun(
     learningRate: options.lr,
     seed: options.seed,
   });
-  if (existing) await trainer.restore(existing);
+  if (existing) await trainer.restore(checkpointForNewData(existing, resumed!));
   const dataset = await loadTrainingData(options);
   const steps = options.steps === undefined ? undefined : Math.max(0, options.steps - trainer.step);
   const durationMs = options.minutes === undefined ? undefined : options.minutes * 60_000;
@@ -231,7 +336,7 @@ export async function trainSrganRun(
       steps,
       durationMs,
       signal: interruptSignal(),
-      checkpoints: { store, every: 100, metadata: { upscaling, run: options } },
+      checkpoints: { store, every: 100, metadata: { upscaling, run: srganRunOf(options) } },
       onStep: (event) =>
         progress.update(
           event.step,
@@ -282,8 +387,8 @@ export function addSuperResolutionTrainCommands(train: Command): void {
     .option('--blocks <n>', 'residual blocks (SRGAN: 16)', integerOption(0, 256), 16)
     .option('--filters <n>', 'feature maps (SRGAN: 64)', integerOption(1), 64)
     .option('--init <run>', 'continue from the weights of an earlier `train srresnet` run')
-    .action(async (options: Parameters<typeof trainSrresnetRun>[0]) => {
-      const summary = await trainSrresnetRun(options);
+    .action(async (options: Parameters<typeof trainSrresnetRun>[0], command: Command) => {
+      const summary = await trainSrresnetRun(options, explicitFlags(command));
       console.log(
         `Trained ${summary.steps} steps (stopped by ${summary.stoppedBy}) in ${(summary.durationMs / 1000).toFixed(0)} s, ` +
           `last MSE ${summary.lastLoss.toFixed(4)}. Model: ${join(options.out, 'model')}`,
@@ -308,8 +413,8 @@ export function addSuperResolutionTrainCommands(train: Command): void {
     .option('--adversarial-weight <w>', 'weight of -log D(G(LR)) (SRGAN: 1e-3)', positiveNumberOption, 1e-3)
     .option('--tv-weight <w>', 'weight of a total-variation term', Number, 0)
     .option('--resume', 'continue the run in --out from its latest checkpoint', false)
-    .action(async (options: Parameters<typeof trainSrganRun>[0]) => {
-      const summary = await trainSrganRun(options);
+    .action(async (options: Parameters<typeof trainSrganRun>[0], command: Command) => {
+      const summary = await trainSrganRun(options, explicitFlags(command));
       console.log(
         `Trained ${summary.stepsRun} steps (${summary.step} in total, stopped by ${summary.stoppedBy}) in ` +
           `${(summary.durationMs / 1000).toFixed(0)} s. Model: ${join(options.out, 'model')}, checkpoint: ${join(options.out, 'latest.gfckpt')}`,

@@ -13,14 +13,15 @@ import {
 } from '@ganforge/core';
 import { FileCheckpointStore } from '@ganforge/core/node';
 import { loadImageFolder, loadMnist, saveImageGrid } from '@ganforge/data/node';
-import { LapGan, lapganCheckpointName, lapganLevel, maxPyramidLevels } from '@ganforge/laplacian';
+import { LapGan, lapganLevel, maxPyramidLevels } from '@ganforge/laplacian';
 import * as tf from '@tensorflow/tfjs';
 
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { trainingProgress } from '../progress.js';
 import { addRunOptions, assertStopCondition, runSchedule } from '../run-options.js';
-import { mnistVariants } from '../dcgan-run.js';
+import { assertDatasetFitsModel, mnistVariants } from '../dcgan-run.js';
+import { checkpointForNewData, explicitFlags, reportResume, type ResumeRules, resumeRun } from '../resume-settings.js';
 import { writeLapGanGrids } from './sample-lapgan.js';
 
 /** Everything that defines a LAPGAN run; stored in every level checkpoint (`metadata.run`) so `sample` and `--resume` can rebuild it. */
@@ -54,26 +55,62 @@ export interface LapGanTrainingOptions {
   readonly checkpointEvery: number;
   readonly signal?: AbortSignal;
   readonly quiet?: boolean;
+  /**
+   * The flags the user gave explicitly (e.g. `'--lr'`). On resume each one whose value differs from
+   * a level checkpoint's is applied and reported or refused, by {@link lapganResumeRules}; the other
+   * settings come from the checkpoints. Default: none.
+   */
+  readonly explicit?: ReadonlySet<string>;
 }
 
-/** The LAPGAN a run describes (the CLI's default level models). */
-export function buildLapGan(run: LapGanRunOptions): LapGan {
-  // DCGAN sec. 4: Adam with beta1 = 0.5, for every level.
-  const optimizer: OptimizerConfig = { type: 'adam', learningRate: run.learningRate, beta1: 0.5, beta2: 0.999 };
-  const level = lapganLevel({
-    filters: run.filters,
-    kernelSize: run.kernelSize,
-    hiddenUnits: run.hiddenUnits,
-    trainer: {
-      loss: lossByName(run.loss),
-      generatorOptimizer: optimizer,
-      discriminatorOptimizer: optimizer,
-      ema: { decay: 0.999 },
-    },
-  });
+const architecture = 'the level checkpoints hold weights of this shape';
+
+/** What each LAPGAN setting may do on `--resume` (see {@link resumeRun}). */
+export const lapganResumeRules: ResumeRules<LapGanRunOptions> = {
+  model: null,
+  dataset: { flag: '--dataset', change: 'data' },
+  size: { flag: '--size', change: 'refuse', reason: architecture },
+  channels: { flag: '--channels', change: 'refuse', reason: architecture },
+  levels: { flag: '--levels', change: 'refuse', reason: 'the run has one checkpoint per pyramid level' },
+  filters: { flag: '--filters', change: 'refuse', reason: architecture },
+  kernelSize: { flag: '--kernel-size', change: 'refuse', reason: architecture },
+  hiddenUnits: { flag: '--hidden-units', change: 'refuse', reason: architecture },
+  conditional: { flag: '--conditional', change: 'refuse', reason: 'the models take a class input or not' },
+  loss: { flag: '--loss', change: 'apply' },
+  learningRate: { flag: '--lr', change: 'apply' },
+  batchSize: { flag: '--batch-size', change: 'data' },
+  seed: { flag: '--seed', change: 'refuse', reason: 'the seed is the state of every random stream of the run' },
+  limit: { flag: '--limit', change: 'data' },
+};
+
+/**
+ * The LAPGAN a run describes (the CLI's default level models). `levelRun` gives a level its own
+ * trainer settings (loss, learning rate), e.g. those its checkpoint records; default `run`.
+ */
+export function buildLapGan(run: LapGanRunOptions, levelRun: (level: number) => LapGanRunOptions = () => run): LapGan {
+  const level = (settings: LapGanRunOptions) => {
+    // DCGAN sec. 4: Adam with beta1 = 0.5, for every level.
+    const optimizer: OptimizerConfig = {
+      type: 'adam',
+      learningRate: settings.learningRate,
+      beta1: 0.5,
+      beta2: 0.999,
+    };
+    return lapganLevel({
+      filters: run.filters,
+      kernelSize: run.kernelSize,
+      hiddenUnits: run.hiddenUnits,
+      trainer: {
+        loss: lossByName(settings.loss),
+        generatorOptimizer: optimizer,
+        discriminatorOptimizer: optimizer,
+        ema: { decay: 0.999 },
+      },
+    });
+  };
   return new LapGan({
     imageShape: [run.size, run.size, run.channels],
-    levels: Array.from({ length: run.levels }, () => level),
+    levels: Array.from({ length: run.levels }, (_, k) => level(levelRun(k))),
     ...(run.conditional ? { classes: 10 } : {}),
     seed: run.seed,
   });
@@ -98,9 +135,15 @@ async function loadImages(run: LapGanRunOptions): Promise<{ images: tf.Tensor4D;
   return { images: images as tf.Tensor4D };
 }
 
-async function existingRun(store: FileCheckpointStore): Promise<Checkpoint | undefined> {
-  const names = (await store.list()).filter((name) => /^level-\d+$/.test(name));
-  return names.length > 0 ? store.load(names[0]!) : undefined;
+/** The run's level checkpoints by level. */
+async function levelCheckpoints(store: FileCheckpointStore): Promise<Map<number, Checkpoint>> {
+  const checkpoints = new Map<number, Checkpoint>();
+  for (const name of await store.list()) {
+    const level = /^level-(\d+)$/.exec(name)?.[1];
+    const checkpoint = level === undefined ? undefined : await store.load(name);
+    if (checkpoint) checkpoints.set(Number(level), checkpoint);
+  }
+  return checkpoints;
 }
 
 /**
@@ -113,12 +156,29 @@ export async function trainLapGan(
   training: LapGanTrainingOptions,
 ): Promise<{ level: number; summary: TrainingSummary }[]> {
   const store = new FileCheckpointStore(training.out);
-  const existing = await existingRun(store);
+  const checkpoints = await levelCheckpoints(store);
+  const existing = checkpoints.values().next().value;
   if (existing && !training.resume) {
     throw new InvalidArgumentError('--out', 'a folder without a LAPGAN run, or --resume to continue it', training.out);
   }
-  const options = existing ? (existing.metadata['run'] as LapGanRunOptions) : run;
-  const lapgan = buildLapGan(options);
+  const explicit = training.explicit ?? new Set<string>();
+  // Shared settings (architecture, data) from the run's record; each level's trainer settings from
+  // its own checkpoint (a level may have been resumed with another --lr before), flags applied over both.
+  const shared = existing
+    ? resumeRun(existing.metadata['run'] as LapGanRunOptions, run, explicit, lapganResumeRules)
+    : undefined;
+  const options = shared?.run ?? run;
+  const resumedLevels = new Map(
+    [...checkpoints].map(([level, checkpoint]) => [
+      level,
+      resumeRun(checkpoint.metadata['run'] as LapGanRunOptions, run, explicit, lapganResumeRules),
+    ]),
+  );
+  if (shared?.dataChanged) assertDatasetFitsModel(options);
+  const lapgan = buildLapGan(options, (level) => ({
+    ...options,
+    ...pickTrainerSettings(resumedLevels.get(level)?.run),
+  }));
   const levels = training.levels ?? Array.from({ length: lapgan.levelCount }, (_, k) => lapgan.levelCount - 1 - k);
   for (const level of levels) {
     if (!Number.isInteger(level) || level < 0 || level >= lapgan.levelCount) {
@@ -134,8 +194,14 @@ export async function trainLapGan(
   try {
     for (const level of levels) {
       if (training.signal?.aborted) break;
-      const previous = await store.load(lapganCheckpointName(level));
-      if (previous) await lapgan.restoreLevel(level, previous);
+      const previous = checkpoints.get(level);
+      const resumed = resumedLevels.get(level);
+      const levelOptions = { ...options, ...pickTrainerSettings(resumed?.run) };
+      if (previous) {
+        await lapgan.restoreLevel(level, checkpointForNewData(previous, resumed!));
+        reportResume(resumed!.changes, `level ${level}: `);
+      }
+      checkpoints.delete(level);
       const trainer = lapgan.trainer(level);
       const steps = training.steps === undefined ? undefined : Math.max(0, training.steps - trainer.step);
       const data = lapgan.levelDataset(level, images, options.conditional ? { labels } : {});
@@ -148,7 +214,7 @@ export async function trainLapGan(
         : trainingProgress({ totalSteps: training.steps, durationMs: training.durationMs, startStep: trainer.step });
       try {
         const summary = await lapgan.fitLevel(level, data, {
-          batchSize: options.batchSize,
+          batchSize: levelOptions.batchSize,
           steps,
           durationMs: training.durationMs,
           signal: training.signal,
@@ -158,7 +224,7 @@ export async function trainLapGan(
             condition: preview.condition,
             ema: true,
           },
-          checkpoints: { store, every: training.checkpointEvery, metadata: { run: options } },
+          checkpoints: { store, every: training.checkpointEvery, metadata: { run: levelOptions } },
           onStep: (event) => progress?.update(event),
           onSample: async ({ step, images: generated }) => {
             const shown = tf.tidy(() => (preview.upsampled ? tf.add(preview.upsampled, generated) : generated));
@@ -182,6 +248,11 @@ export async function trainLapGan(
   if (complete)
     await writeLapGanGrids(training.out, join(training.out, 'samples.png'), { count: 64, seed: 0, ema: true });
   return summaries;
+}
+
+/** A level's own trainer settings (those its checkpoint records, with the applied flags). */
+function pickTrainerSettings(run: LapGanRunOptions | undefined) {
+  return run === undefined ? {} : { loss: run.loss, learningRate: run.learningRate, batchSize: run.batchSize };
 }
 
 /** 64 fixed real conditions of a level, and the upsampled coarser images they start with (finer levels). */
@@ -232,7 +303,7 @@ export function trainLapGanCommand(): Command {
       .option('--conditional', 'class-conditional (every level sees the label); MNIST variants only', false)
       .option('--limit <n>', 'use only the first n training images', integerOption(1)),
     { sampleEvery: 200, checkpointEvery: 500, perLevel: true },
-  ).action(async (options: Record<string, unknown>) => {
+  ).action(async (options: Record<string, unknown>, command: Command) => {
     assertStopCondition(options);
     const size = options['size'] as number;
     const levels = options['levels'] as number;
@@ -266,6 +337,7 @@ export function trainLapGanCommand(): Command {
         levels: options['level'] === undefined ? undefined : [options['level'] as number],
         ...runSchedule(options),
         signal: interruptSignal(),
+        explicit: explicitFlags(command),
       },
     );
     const trained = summaries.map(

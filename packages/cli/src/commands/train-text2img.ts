@@ -29,6 +29,14 @@ import type * as tf from '@tensorflow/tfjs';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { trainingProgress } from '../progress.js';
+import {
+  checkpointForNewData,
+  explicitFlags,
+  refuseStartOnlyFlags,
+  reportResume,
+  type ResumeRules,
+  resumeRun,
+} from '../resume-settings.js';
 import { addRunOptions, assertStopCondition, runSchedule } from '../run-options.js';
 
 /** Everything that defines a text-to-image run; stored in the checkpoint (`metadata.run`) for `text2img` and `--resume`. */
@@ -61,7 +69,35 @@ export interface TextToImageTrainingOptions {
   readonly checkpointEvery: number;
   readonly signal?: AbortSignal;
   readonly quiet?: boolean;
+  /**
+   * The flags the user gave explicitly (e.g. `'--lr'`). On resume each one whose value differs from
+   * the checkpoint's is applied and reported or refused, by {@link textToImageResumeRules}; the
+   * other settings come from the checkpoint. Default: none.
+   */
+  readonly explicit?: ReadonlySet<string>;
 }
+
+const architecture = 'the checkpoint holds weights of this shape';
+
+/** What each text-to-image setting may do on `--resume` (see {@link resumeRun}). */
+export const textToImageResumeRules: ResumeRules<TextToImageRunOptions> = {
+  model: null,
+  dataset: { flag: '--dataset', change: 'data' },
+  variant: { flag: '--variant', change: 'apply' },
+  encoder: {
+    flag: '--encoder',
+    change: 'refuse',
+    reason: `the run's ${textEncoderFileName} is of this kind and the GAN is trained on its embeddings`,
+  },
+  size: { flag: '--size', change: 'refuse', reason: architecture },
+  filters: { flag: '--filters', change: 'refuse', reason: architecture },
+  embeddingDim: { flag: '--embedding-dim', change: 'refuse', reason: architecture },
+  latentDim: { flag: '--latent-dim', change: 'refuse', reason: architecture },
+  learningRate: { flag: '--lr', change: 'apply' },
+  batchSize: { flag: '--batch-size', change: 'data' },
+  seed: { flag: '--seed', change: 'refuse', reason: 'the seed is the state of every random stream of the run' },
+  limit: { flag: '--limit', change: 'data' },
+};
 
 interface CaptionedData {
   readonly images: tf.Tensor4D;
@@ -148,10 +184,20 @@ export async function trainTextToImage(
   if (existing && !training.resume) {
     throw new InvalidArgumentError('--out', 'a folder without a checkpoint, or --resume to continue it', training.out);
   }
-  const run = existing ? (existing.metadata['run'] as TextToImageRunOptions) : requested;
-  if (run?.model !== 'text2img') {
+  const recorded = existing?.metadata['run'] as TextToImageRunOptions | undefined;
+  if (existing && recorded?.model !== 'text2img') {
     throw new InvalidArgumentError('--out', 'a folder written by `ganforge train text2img`', training.out);
   }
+  const explicit = training.explicit ?? new Set<string>();
+  if (existing) {
+    refuseStartOnlyFlags(explicit, {
+      '--encoder-steps': `the run's ${textEncoderFileName} is already trained`,
+      '--text-encoder': `the run goes on with its own ${textEncoderFileName}`,
+    });
+  }
+  const resumed = recorded ? resumeRun(recorded, requested, explicit, textToImageResumeRules) : undefined;
+  const run = resumed?.run ?? requested;
+  reportResume(resumed?.changes ?? []);
   const log = (message: string) => training.quiet || console.log(message);
   const data = await loadRunData(run);
   let encoder: TextEncoder;
@@ -193,7 +239,7 @@ export async function trainTextToImage(
     { size: run.size, embeddingDim: run.embeddingDim, filters: run.filters, latentDim: run.latentDim },
     { seed: run.seed, learningRate: run.learningRate, ema: { decay: 0.999 } },
   );
-  if (existing) await trainer.restore(existing);
+  if (existing) await trainer.restore(checkpointForNewData(existing, resumed!));
   const captions = gridCaptions(run, data).flatMap((caption) => Array<string>(8).fill(caption));
   const condition = encodeInChunks(encoder, captions);
   const steps = training.steps === undefined ? undefined : Math.max(0, training.steps - trainer.step);
@@ -271,7 +317,7 @@ export function trainText2imgCommand(): Command {
       )
       .option('--limit <n>', 'use only the first n pictures', integerOption(2)),
     { sampleEvery: 50, checkpointEvery: 100 },
-  ).action(async (options: Record<string, unknown>) => {
+  ).action(async (options: Record<string, unknown>, command: Command) => {
     assertStopCondition(options);
     await useBackend({ backend: options['backend'] as never });
     const out = options['out'] as string;
@@ -296,6 +342,7 @@ export function trainText2imgCommand(): Command {
         encoderSteps: options['encoderSteps'] as number,
         textEncoder: options['textEncoder'] as string | undefined,
         signal: interruptSignal(),
+        explicit: explicitFlags(command),
       },
     );
     console.log(

@@ -6,6 +6,7 @@ import { useBackend } from '@ganforge/backend-node';
 import { trainDcgan } from '../dcgan-run.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { interruptSignal } from '../interrupt-signal.js';
+import { explicitFlags } from '../resume-settings.js';
 import { addRunOptions, assertStopCondition, runSchedule } from '../run-options.js';
 import { addSuperResolutionTrainCommands } from './srgan-training.js';
 import { trainLapGanCommand } from './train-lapgan.js';
@@ -34,7 +35,7 @@ export function trainCommand(): Command {
       .option('--conditional', 'class-conditional (labels into G and D); MNIST variants only', false)
       .option('--limit <n>', 'use only the first n training images', integerOption(1)),
     { sampleEvery: 50, checkpointEvery: 100 },
-  ).action(async (options: Record<string, unknown>) => {
+  ).action(async (options: Record<string, unknown>, command: Command) => {
     assertStopCondition(options);
     await useBackend({ backend: options['backend'] as never });
     const signal = interruptSignal();
@@ -56,6 +57,7 @@ export function trainCommand(): Command {
         out: options['out'] as string,
         ...runSchedule(options),
         signal,
+        explicit: explicitFlags(command),
       },
     );
     console.log(
