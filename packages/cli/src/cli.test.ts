@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +63,14 @@ describe('ganforge CLI', () => {
     const png = PNG.sync.read(readFileSync(grid));
     // 3 x 3 grid of 28 px images with 2 px padding: 3 * 28 + 4 * 2 = 92
     expect([png.width, png.height]).toEqual([92, 92]);
+
+    // The output's format follows its extension: a .jpg grid is a JPEG (jpeg-js, not sharp, decodes it).
+    const jpegGrid = join(out, 'grid.jpg');
+    const sampledJpeg = ganforge('sample', '--checkpoint', out, '--out', jpegGrid, '--count', '9', '--backend', 'cpu');
+    expect(sampledJpeg.code).toBe(0);
+    expect(Array.from(readFileSync(jpegGrid).subarray(0, 3))).toEqual([0xff, 0xd8, 0xff]);
+    const decoded = jpeg.decode(readFileSync(jpegGrid), { useTArray: true });
+    expect([decoded.width, decoded.height]).toEqual([92, 92]);
   }, 120_000);
 
   it('answers bad arguments with one line and a non-zero exit', () => {
@@ -71,6 +80,9 @@ describe('ganforge CLI', () => {
       ganforge('train', 'dcgan', '--out', '/tmp/x', '--steps', '3'),
       ganforge('sample', '--checkpoint', '/nonexistent', '--out', '/tmp/x.png', '--backend', 'cpu'),
       ganforge('train', 'dcgan', '--dataset', 'mnist', '--out', '/tmp/x', '--steps', '1', '--backend', 'quantum'),
+      // The output format is checked before anything else, the checkpoint included.
+      ganforge('sample', '--checkpoint', '/nonexistent', '--out', '/tmp/x.bmp', '--backend', 'cpu'),
+      ganforge('text2img', 'a red circle', '--checkpoint', '/nonexistent', '--out', '/tmp/x.gif', '--backend', 'cpu'),
     ];
     for (const result of cases) expect(result.code).not.toBe(0);
     expect(cases[0]!.stderr).toMatch(
@@ -82,6 +94,8 @@ describe('ganforge CLI', () => {
     expect(cases[4]!.stderr).toMatch(
       /option '--backend <name>' argument 'quantum' is invalid. Allowed choices are tensorflow-gpu, tensorflow, webgpu, wasm, cpu/,
     );
+    expect(cases[5]!.errors).toMatch(/^ganforge: --out: expected a file name ending in \.png, \.jpg, \.jpeg or \.webp/);
+    expect(cases[6]!.errors).toMatch(/^ganforge: --out: expected a file name ending in \.png, \.jpg, \.jpeg or \.webp/);
     for (const result of [cases[1]!, cases[3]!]) expect(result.errors.split('\n')).toHaveLength(1);
   }, 120_000);
 });

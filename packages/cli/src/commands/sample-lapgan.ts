@@ -1,3 +1,5 @@
+import { extname } from 'node:path';
+
 import { FileCheckpointStore } from '@ganforge/core/node';
 import { saveImageGrid } from '@ganforge/data/node';
 import { LapGanSampler, lapganCheckpointName, levelProgression } from '@ganforge/laplacian';
@@ -10,9 +12,10 @@ export async function isLapGanRun(folder: string): Promise<boolean> {
   return names.includes(lapganCheckpointName(0)) && !names.includes('latest');
 }
 
-/** Where the per-level grid of `out` goes: `grid.png` -> `grid.levels.png`. */
+/** Where the per-level grid of `out` goes, in the same format: `grid.png` -> `grid.levels.png`, `grid.jpg` -> `grid.levels.jpg`. */
 export function levelsGridPath(out: string): string {
-  return out.toLowerCase().endsWith('.png') ? `${out.slice(0, -4)}.levels.png` : `${out}.levels.png`;
+  const extension = extname(out);
+  return `${out.slice(0, out.length - extension.length)}.levels${extension}`;
 }
 
 /**

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { useBackend } from '@ganforge/backend-node';
 import { CheckpointError, deriveSeed, InvalidArgumentError, loadGenerator } from '@ganforge/core';
 import { FileCheckpointStore } from '@ganforge/core/node';
-import { saveImageGrid } from '@ganforge/data/node';
+import { imageFileFormat, saveImageGrid } from '@ganforge/data/node';
 import { encodeInChunks } from '@ganforge/text';
 import { loadTextEncoderFile, textEncoderFileName } from '@ganforge/text/node';
 import * as tf from '@tensorflow/tfjs';
@@ -30,6 +30,7 @@ export interface TextToImageSampleOptions {
  * samples per caption (columns share z), or one interpolation row between two captions.
  */
 export async function sampleTextToImage(options: TextToImageSampleOptions): Promise<{ step: number; rows: number }> {
+  imageFileFormat(options.out, '--out');
   if (options.captions.length === 0)
     throw new InvalidArgumentError('<captions...>', 'at least one caption', options.captions);
   if (options.interpolate && options.captions.length !== 2) {
@@ -89,7 +90,10 @@ export function text2imgCommand(): Command {
     .description('Generate pictures from captions with a run of `ganforge train text2img`.')
     .argument('<captions...>', 'one or more captions (quote each)')
     .requiredOption('--checkpoint <folder>', 'run folder written by `ganforge train text2img`')
-    .requiredOption('--out <file.png>', 'PNG file to write (one row per caption)')
+    .requiredOption(
+      '--out <file>',
+      'image file to write, one row per caption: .png, .jpg / .jpeg or .webp (the extension picks the format)',
+    )
     .option('--count <n>', 'pictures per caption (steps of an interpolation)', integerOption(1, 256), 8)
     .option('--seed <n>', 'noise seed', integerOption(0), 0)
     .option('--interpolate', 'one row from the first caption to the second (z fixed)', false)
@@ -108,6 +112,7 @@ export function text2imgCommand(): Command {
           backend?: string;
         },
       ) => {
+        imageFileFormat(options.out, '--out'); // refused before the backend starts and the model loads
         await useBackend({ backend: options.backend as never });
         const { step, rows } = await sampleTextToImage({ ...options, captions });
         console.log(`Wrote ${rows} x ${options.count} pictures from step ${step} to ${options.out}`);

@@ -1,9 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-
 import { useBackend } from '@ganforge/backend-node';
 import { InvalidArgumentError } from '@ganforge/core';
-import { encodePng, readImage } from '@ganforge/data/node';
+import { imageFileFormat, readImage, writeImage } from '@ganforge/data/node';
 import { bicubicResize, upscale } from '@ganforge/srgan';
 import { resolveUpscalingModel } from '@ganforge/srgan/node';
 import * as tf from '@tensorflow/tfjs';
@@ -23,10 +20,31 @@ export interface UpscaleCommandOptions {
   quiet?: boolean;
 }
 
-/** Upscales one image file into a PNG; `--model bicubic` is the MATLAB-style bicubic baseline. */
+/**
+ * Upscales one image file; `--model bicubic` is the MATLAB-style bicubic baseline. The colour goes
+ * through the model; an alpha channel (any pixel below 255) is enlarged alongside with MATLAB bicubic,
+ * clamped to 0-255, and kept. The output's format follows its extension (.png, .jpg / .jpeg, .webp);
+ * any other extension, and JPEG for an image with transparency, is refused before the model loads.
+ * Returns the output's [height, width].
+ */
 export async function upscaleFile(input: string, output: string, options: UpscaleCommandOptions): Promise<number[]> {
+  imageFileFormat(output, '<out>');
   await useBackend({ backend: options.backend as never });
-  const pixels = await readImage(input, { channels: 3 });
+  const rgba = await readImage(input, { channels: 4 });
+  const [inHeight, inWidth] = rgba.shape;
+  const alphaMinimum = tf.tidy(() => rgba.slice([0, 0, 3], [-1, -1, 1]).min());
+  const transparent = (await alphaMinimum.data())[0]! < 255;
+  alphaMinimum.dispose();
+  if (transparent && imageFileFormat(output, '<out>') === 'jpeg') {
+    rgba.dispose();
+    throw new InvalidArgumentError(
+      '<out>',
+      'a .png or .webp file, which can keep the transparency of <in>',
+      output,
+      'JPEG cannot store transparency.',
+    );
+  }
+  const pixels = tf.tidy(() => rgba.slice([0, 0, 0], [-1, -1, 3]));
   let result: tf.Tensor3D;
   try {
     if (options.model === 'bicubic') {
@@ -64,23 +82,37 @@ export async function upscaleFile(input: string, output: string, options: Upscal
         model.model.dispose();
       }
     }
+  } catch (error) {
+    rgba.dispose();
+    throw error;
   } finally {
     pixels.dispose();
   }
   const [height, width] = result.shape;
-  const rgba = tf.tidy(() => tf.concat([result.round(), tf.fill([height, width, 1], 255)], 2).toInt());
-  const data = new Uint8Array(await rgba.data());
+  // Straight alpha, enlarged to exactly the colour's size (as Real-ESRGAN and waifu2x keep alpha: separately).
+  const image = tf.tidy(() => {
+    const colour = result.round();
+    if (!transparent) return colour.toInt();
+    const alpha = bicubicResize(rgba.slice([0, 0, 3], [inHeight, inWidth, 1]).toFloat() as tf.Tensor3D, {
+      size: [height, width],
+    });
+    return tf.concat([colour, alpha.clipByValue(0, 255).round()], 2).toInt();
+  });
   tf.dispose([rgba, result]);
-  await mkdir(dirname(output), { recursive: true });
-  await writeFile(output, encodePng({ width, height, data }));
+  const data = new Uint8Array(await image.data());
+  const channels = image.shape[2] as 3 | 4;
+  image.dispose();
+  await writeImage(output, { width, height, channels, data }, { argument: '<out>' });
   return [height, width];
 }
 
 export function upscaleCommand(): Command {
   return new Command('upscale')
-    .description('Upscale an image with a super-resolution model (tiled, seamless) and write a PNG.')
-    .argument('<in>', 'PNG or JPEG image')
-    .argument('<out>', 'PNG file to write')
+    .description(
+      'Upscale an image with a super-resolution model (tiled, seamless); transparency is kept (alpha enlarged with bicubic).',
+    )
+    .argument('<in>', 'PNG, JPEG or WebP image (EXIF orientation applied)')
+    .argument('<out>', 'image file to write: .png, .jpg / .jpeg or .webp (the extension picks the format)')
     .requiredOption(
       '--model <folder|package>',
       "a model.json folder, a `ganforge train srresnet|srgan` run, an npm package such as @upscalerjs/esrgan-slim, or 'bicubic'",
