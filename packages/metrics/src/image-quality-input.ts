@@ -141,6 +141,15 @@ export async function prepareImagePair(
   const [count, height, width, channels] = shape4 as [number, number, number, number];
   const croppedHeight = height - 2 * crop;
   const croppedWidth = width - 2 * crop;
+  if (crop === 0 && (height < minimumSide || width < minimumSide)) {
+    // The images themselves are too small (SSIM's window is 11x11): not a border to change.
+    throw new ShapeMismatchError(
+      'a',
+      `[${a.rank === 4 ? 'batch, ' : ''}height >= ${minimumSide}, width >= ${minimumSide}, channels]`,
+      a.shape,
+      minimumSide > 1 ? `SSIM compares ${minimumSide}x${minimumSide} windows; use psnr for smaller images.` : undefined,
+    );
+  }
   if (croppedHeight < minimumSide || croppedWidth < minimumSide) {
     throw new InvalidArgumentError(
       'options.cropBorder',

@@ -172,6 +172,12 @@ describe('psnr and ssim reject bad input', () => {
     await expect(ssim(image, image, { cropBorder: 3 })).rejects.toThrow(
       /^options.cropBorder: expected a border that leaves at least 11x11 pixels, received 3, which leaves 10x10/,
     );
+    const tiny = tf.fill([1, 8, 12, 1], -0.5);
+    await expect(ssim(tiny, tiny)).rejects.toThrow(ShapeMismatchError);
+    await expect(ssim(tiny, tiny)).rejects.toThrow(
+      /^a: expected shape \[batch, height >= 11, width >= 11, channels\], received \[1, 8, 12, 1\]\. SSIM compares 11x11 windows/,
+    );
+    tiny.dispose();
     await expect(psnr(image, image, { channel: 'lab' as never })).rejects.toThrow(InvalidArgumentError);
     await expect(psnr(image, image, { inputRange: [1, -1] })).rejects.toThrow(
       /^options.inputRange: expected \[min, max\]/,
