@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { depthwiseBackpropGradients } from './depthwise-backprop-gradients.js';
 import { linearBackpropGradients } from './linear-backprop-gradients.js';
 import { recomputingGradients } from './recomputing-gradients.js';
 import { resizeNearestNeighborGradient } from './resize-nearest-neighbor-gradient.js';
@@ -50,7 +51,7 @@ let registered = false;
 /**
  * Registers the gradients GAN training needs and tfjs-core 4.22 lacks or gets wrong, mostly for double
  * backprop (gradient penalties): zero gradients of comparison and logical ops; gradients of
- * Conv2DBackpropFilter and AvgPoolGrad; and, replacing tfjs's own, gradients of Sigmoid, Tanh, Exp,
+ * Conv2DBackpropFilter, the depthwise backprops and AvgPoolGrad; and, replacing tfjs's own, gradients of Sigmoid, Tanh, Exp,
  * Elu, Softmax and Pow that read their input instead of their saved output (tfjs's lose every
  * second-order term through that output; see `recomputing-gradients.ts`) and of ResizeNearestNeighbor
  * (tfjs-backend-cpu's kernel for it reads the wrong sample when the batch is > 1). First derivatives
@@ -61,6 +62,7 @@ export function registerMissingGradients(): void {
   const missing = [
     ...piecewiseConstantKernels.map(zeroGradient),
     conv2DBackpropFilterGradient,
+    ...depthwiseBackpropGradients(),
     ...linearBackpropGradients(),
   ];
   for (const config of missing) {

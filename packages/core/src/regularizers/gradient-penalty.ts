@@ -24,17 +24,19 @@ export interface GradientPenaltyOptions {
  * The penalty's own gradient is a second-order gradient (double backprop), which tfjs-core 4.22 gets
  * wrong or cannot compute for some layers; `registerMissingGradients()` (run on import) fixes what can
  * be fixed, and `AdversarialTrainer` calls `checkDiscriminator` so that a discriminator with any other
- * layer is refused with an `UnsupportedPenaltyLayerError` naming it. Supported, each checked against
- * float64 finite differences on `cpu` and `wasm`: dense, conv2d and conv2dTranspose (undilated, any
- * stride and padding, with or without bias), activation, reLU, leakyReLU, prelu, elu, thresholdedReLU,
- * softmax, batchNormalization, layerNormalization, averagePooling2d, globalAveragePooling2d,
- * upSampling2d (nearest), zeroPadding2d, dropout, flatten, reshape, repeatVector, concatenate, add, GANForge's
+ * layer is refused with an `UnsupportedPenaltyLayerError` naming it.
+ *
+ * Supported, each checked against float64 finite differences on `cpu` and `wasm`: dense, conv2d,
+ * conv2dTranspose, depthwiseConv2d and separableConv2d (undilated, any stride and padding, with or
+ * without bias), activation, reLU, leakyReLU, prelu, elu, thresholdedReLU, softmax,
+ * batchNormalization, layerNormalization, averagePooling2d, globalAveragePooling2d, upSampling2d
+ * (nearest), zeroPadding2d, dropout, flatten, reshape, repeatVector, concatenate, add, GANForge's
  * PixelShuffle, and nested models of these; activations linear, relu, relu6, elu, selu, sigmoid,
  * hardSigmoid, softplus, softsign, tanh, softmax, gelu, gelu_new, mish, swish. Refused: logSoftmax,
- * max pooling, depthwise and separable convolutions, and every layer not listed (use `allowLayers` for
- * your own). With batchNormalization in training mode the samples of a batch interact, so the
- * "per-sample" gradient is that of the batch's summed output, not of D(x_i) alone (the reason the
- * paper's critic has none).
+ * max pooling, dilated convolutions, bilinear upSampling2d, and every layer not listed (use
+ * `allowLayers` for your own). With batchNormalization in training mode the samples of a batch
+ * interact, so the "per-sample" gradient is that of the batch's summed output, not of D(x_i) alone
+ * (the reason the paper's critic has none).
  *
  * @throws InvalidArgumentError when `weight` is negative or not a number, or `allowLayers` is not an
  * array of names.

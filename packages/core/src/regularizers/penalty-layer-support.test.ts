@@ -63,16 +63,10 @@ describe('which discriminators the penalties accept', () => {
   it.each([
     ['maxPooling2d', () => tf.layers.maxPooling2d({ poolSize: 2, name: 'pool' }), 'MaxPooling2D', /MaxPoolGrad/],
     [
-      'depthwiseConv2d',
-      () => tf.layers.depthwiseConv2d({ kernelSize: 3, name: 'pool' }),
+      'a dilated depthwiseConv2d',
+      () => tf.layers.depthwiseConv2d({ kernelSize: 2, dilationRate: 2, name: 'pool' }),
       'DepthwiseConv2D',
-      /depthwise/,
-    ],
-    [
-      'separableConv2d',
-      () => tf.layers.separableConv2d({ filters: 2, kernelSize: 3, name: 'pool' }),
-      'SeparableConv2D',
-      /depthwise/,
+      /dilationRate \[2,2\]/,
     ],
     [
       'a dilated conv2d',

@@ -14,6 +14,8 @@ export const penaltySupportedLayers: ReadonlySet<string> = new Set([
   'Dense',
   'Conv2D',
   'Conv2DTranspose',
+  'DepthwiseConv2D',
+  'SeparableConv2D',
   'Activation',
   'ReLU',
   'LeakyReLU',
@@ -60,8 +62,6 @@ const knownReasons: Record<string, string> = {
   MaxPooling1D: "uses tfjs's MaxPoolGrad kernel, which has no gradient",
   MaxPooling2D: "uses tfjs's MaxPoolGrad kernel, which has no gradient",
   MaxPooling3D: "uses tfjs's MaxPool3DGrad kernel, which has no gradient",
-  DepthwiseConv2D: "uses tfjs's depthwise backprop kernels, which have no gradient",
-  SeparableConv2D: "uses tfjs's depthwise backprop kernels, which have no gradient",
   logSoftmax:
     'uses tf.logSoftmax, a customGrad op of tfjs-core 4.22 that saves its output out of the tape’s sight: its second-order gradient silently drops a term (13% off in our check)',
 };

@@ -101,6 +101,16 @@ def conv2d_transpose(x, kernel, stride, padding):
     return big[..., pt : pt + oh, pl : pl + ow, :]
 
 
+def depthwise_as_full(kernel):
+    """[kh, kw, Cin, mult] depthwise kernel as a block-diagonal conv2d kernel [kh, kw, Cin, Cin * mult]:
+    output channel c * mult + m reads input channel c only (tfjs/TF channel order)."""
+    kh, kw, cin, mult = kernel.shape
+    full = np.zeros((kh, kw, cin, cin * mult))
+    for c in range(cin):
+        full[:, :, c, c * mult : (c + 1) * mult] = kernel[:, :, c, :]
+    return full
+
+
 def batch_axes(x):
     """Axes of one (sample group): every axis but the leading finite-difference group axis."""
     return tuple(range(1, x.ndim))
@@ -125,6 +135,13 @@ def forward(spec, params, x):
         elif t in ('conv2d', 'conv2dTranspose'):
             op = conv2d if t == 'conv2d' else conv2d_transpose
             h = op(h, next(p), layer.get('strides', 1), layer.get('padding', 'valid'))
+            if layer.get('useBias', True):
+                h = h + next(p)
+            h = ACTIVATIONS[layer.get('activation', 'linear')](h)
+        elif t in ('depthwiseConv2d', 'separableConv2d'):
+            h = conv2d(h, depthwise_as_full(next(p)), layer.get('strides', 1), layer.get('padding', 'valid'))
+            if t == 'separableConv2d':
+                h = conv2d(h, next(p), 1, 'valid')
             if layer.get('useBias', True):
                 h = h + next(p)
             h = ACTIVATIONS[layer.get('activation', 'linear')](h)
@@ -211,8 +228,10 @@ def count_params(spec):
     n = 0
     for layer in spec['layers']:
         t = layer['type']
-        if t in ('dense', 'conv2d', 'conv2dTranspose'):
+        if t in ('dense', 'conv2d', 'conv2dTranspose', 'depthwiseConv2d'):
             n += 2 if layer.get('useBias', True) else 1
+        elif t == 'separableConv2d':
+            n += 3 if layer.get('useBias', True) else 2
         elif t == 'prelu':
             n += 1
         elif t in ('batchNormalization', 'layerNormalization'):
@@ -277,6 +296,15 @@ def make_params(spec, in_shape, rng):
             params.append(f32(rng.normal(0, scale / math.sqrt(k * k * cin) * 2, ks)))
             if layer.get('useBias', True):
                 params.append(f32(rng.normal(0, 0.5, (layer['filters'],))))
+        elif t in ('depthwiseConv2d', 'separableConv2d'):
+            k, cin, mult = layer['kernelSize'], shape[-1], layer.get('depthMultiplier', 1)
+            params.append(f32(rng.normal(0, scale / math.sqrt(k * k) * 2, (k, k, cin, mult))))
+            out_channels = cin * mult
+            if t == 'separableConv2d':
+                params.append(f32(rng.normal(0, scale / math.sqrt(cin * mult) * 2, (1, 1, cin * mult, layer['filters']))))
+                out_channels = layer['filters']
+            if layer.get('useBias', True):
+                params.append(f32(rng.normal(0, 0.5, (out_channels,))))
         elif t == 'prelu':
             params.append(f32(rng.uniform(0.1, 0.4, shape)))
         elif t in ('batchNormalization', 'layerNormalization'):
@@ -357,6 +385,16 @@ def cases():
         case('reshape, repeatVector', [4], [{'type': 'dense', 'units': 3, 'activation': 'tanh'}, {'type': 'repeatVector', 'n': 2}, {'type': 'reshape', 'targetShape': [6]}, {'type': 'dense', 'units': 1}], batch=3),
         case('concatenate with the input (conditional D)', [4], [{'type': 'dense', 'units': 3, 'activation': 'sigmoid'}, {'type': 'concatenate', 'with': 0}, {'type': 'dense', 'units': 1}], batch=3),
         case('add (residual)', [3, 3, 2], [conv(filters=2, activation='tanh'), {'type': 'add', 'with': 0}, conv(filters=2), leaky] + dense_head),
+        case(
+            'depthwiseConv2d 3x3 stride 2 same, multiplier 2, tanh',
+            [4, 4, 2],
+            [{'type': 'depthwiseConv2d', 'kernelSize': 3, 'depthMultiplier': 2, 'strides': 2, 'padding': 'same', 'activation': 'tanh'}] + dense_head,
+        ),
+        case(
+            'separableConv2d 3x3 same + bias, leakyReLU',
+            [4, 4, 2],
+            [{'type': 'separableConv2d', 'kernelSize': 3, 'filters': 3, 'padding': 'same'}, leaky] + dense_head,
+        ),
         # The mask is what tf.layers.dropout({ rate: 0.4, seed: 7 }) keeps of a [3, 5] input in tfjs 4.22
         # (seeded tf.randomUniform, the same on every backend); if tfjs drew another, the case would fail.
         case(

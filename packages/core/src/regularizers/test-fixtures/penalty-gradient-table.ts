@@ -54,6 +54,7 @@ interface LayerOptions {
   scale: number;
   rate: number;
   seed: number;
+  depthMultiplier: number;
 }
 
 function makeLayer(spec: LayerSpec): tf.layers.Layer {
@@ -70,6 +71,25 @@ function makeLayer(spec: LayerSpec): tf.layers.Layer {
       return tf.layers[spec.type]({
         filters: o.filters,
         kernelSize: o.kernelSize,
+        strides: o.strides,
+        padding: o.padding,
+        activation: o.activation,
+        useBias: o.useBias,
+      });
+    case 'depthwiseConv2d':
+      return tf.layers.depthwiseConv2d({
+        kernelSize: o.kernelSize,
+        depthMultiplier: o.depthMultiplier,
+        strides: o.strides,
+        padding: o.padding,
+        activation: o.activation,
+        useBias: o.useBias,
+      });
+    case 'separableConv2d':
+      return tf.layers.separableConv2d({
+        filters: o.filters,
+        kernelSize: o.kernelSize,
+        depthMultiplier: o.depthMultiplier,
         strides: o.strides,
         padding: o.padding,
         activation: o.activation,
