@@ -305,8 +305,9 @@ def make_params(spec, in_shape, rng):
                 out_channels = layer['filters']
             if layer.get('useBias', True):
                 params.append(f32(rng.normal(0, 0.5, (out_channels,))))
-        elif t == 'prelu':
-            params.append(f32(rng.uniform(0.1, 0.4, shape)))
+        elif t == 'prelu':  # sharedAxes (1-based over the sample's axes, as tfjs) get size 1
+            alpha_shape = tuple(1 if axis + 1 in layer.get('sharedAxes', []) else n for axis, n in enumerate(shape))
+            params.append(f32(rng.uniform(0.1, 0.4, alpha_shape)))
         elif t in ('batchNormalization', 'layerNormalization'):
             params.append(f32(rng.normal(1, 0.2, (shape[-1],))))
             params.append(f32(rng.normal(0, 0.3, (shape[-1],))))
@@ -395,6 +396,7 @@ def cases():
             [4, 4, 2],
             [{'type': 'separableConv2d', 'kernelSize': 3, 'filters': 3, 'padding': 'same'}, leaky] + dense_head,
         ),
+        case('prelu with sharedAxes [1, 2] (SRResNet)', [4, 4, 2], [conv(), {'type': 'prelu', 'sharedAxes': [1, 2]}] + dense_head),
         # The mask is what tf.layers.dropout({ rate: 0.4, seed: 7 }) keeps of a [3, 5] input in tfjs 4.22
         # (seeded tf.randomUniform, the same on every backend); if tfjs drew another, the case would fail.
         case(

@@ -55,6 +55,7 @@ interface LayerOptions {
   rate: number;
   seed: number;
   depthMultiplier: number;
+  sharedAxes: number[];
 }
 
 function makeLayer(spec: LayerSpec): tf.layers.Layer {
@@ -102,7 +103,7 @@ function makeLayer(spec: LayerSpec): tf.layers.Layer {
     case 'leakyReLU':
       return tf.layers.leakyReLU({ alpha: o.alpha });
     case 'prelu':
-      return tf.layers.prelu();
+      return tf.layers.prelu({ sharedAxes: o.sharedAxes });
     case 'elu':
       return tf.layers.elu();
     case 'thresholdedReLU':
