@@ -12,6 +12,7 @@ import { registerWasmTrainingKernels } from './register-wasm-training-kernels.js
 import { computeOn, expectWasmMatchesCpu } from './test-support/compare-with-cpu.js';
 import { seededRandom } from './test-support/seeded-random.js';
 import { tileConfig } from './tile.js';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 // This file registers BEFORE the wasm backend is initialised; the kernel test files register after.
 const wasmInitialisedBeforeRegistration = 'wasm' in tf.engine().registry;
@@ -23,6 +24,7 @@ const ourKernels = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   tileConfig,
+  unsortedSegmentSumConfig,
 ];
 
 /** Gradients of a small conv + conv2dTranspose + BatchNorm + depthwise net: every kernel this folder adds. */

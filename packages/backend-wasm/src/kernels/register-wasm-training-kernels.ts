@@ -11,6 +11,7 @@ import {
   withExplicitSamePadding,
 } from './explicit-same-padding.js';
 import { tileConfig } from './tile.js';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 // Kernels tfjs-backend-wasm 4.22 does not have. Should a later version ship them natively, its
 // kernels are kept.
@@ -18,6 +19,8 @@ const missingKernels = [
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
+  // tf.gather's gradient: every embedding layer (word-GRU, bag-of-words text encoders).
+  unsortedSegmentSumConfig,
 ];
 
 // Kernels wasm has but runs slowly: Conv2DBackpropInput as a scalar loop outside XNNPACK, Tile
@@ -27,7 +30,8 @@ const replacedKernels = [conv2DBackpropInputConfig, tileConfig];
 /**
  * Makes the `wasm` backend able to train convolutional networks at XNNPACK speed: registers the
  * convolution gradient kernels tfjs-backend-wasm 4.22 lacks (`Conv2DBackpropFilter`, the two
- * depthwise backprop kernels) and replaces its slow `Conv2DBackpropInput` (every input gradient and
+ * depthwise backprop kernels), `UnsortedSegmentSum` (the gradient of `tf.gather`, hence of every
+ * embedding layer) and replaces its slow `Conv2DBackpropInput` (every input gradient and
  * every `conv2dTranspose`) and its slow `Tile` (every BatchNorm gradient). All are composed of
  * other wasm kernels or heap copies and need no setup, so this may be
  * called before or after `tf.setBackend('wasm')`. Calling it again does nothing.
