@@ -111,3 +111,29 @@ describe('explicitFlags', () => {
     expect([...seen[0]!].sort()).toEqual(['--lr', '--resume']);
   });
 });
+
+describe('the rules of every train command', () => {
+  it('name flags that the command has, and refuse the data set of another image shape', async () => {
+    const { ganforgeProgram } = await import('./program.js');
+    const { assertDatasetFitsModel, dcganResumeRules } = await import('./dcgan-run.js');
+    const { lapganResumeRules } = await import('./commands/train-lapgan.js');
+    const { textToImageResumeRules } = await import('./commands/train-text2img.js');
+    const { srganResumeRules } = await import('./commands/srgan-training.js');
+    const train = ganforgeProgram('0.0.0').commands.find((command) => command.name() === 'train')!;
+    const tables = {
+      dcgan: dcganResumeRules,
+      lapgan: lapganResumeRules,
+      text2img: textToImageResumeRules,
+      srgan: srganResumeRules,
+    };
+    for (const [name, rules] of Object.entries(tables)) {
+      const command = train.commands.find((sub) => sub.name() === name)!;
+      const flags = new Set(command.options.map((option) => option.long));
+      for (const rule of Object.values(rules)) if (rule) expect(flags, `${name} ${rule.flag}`).toContain(rule.flag);
+    }
+    expect(() => assertDatasetFitsModel({ dataset: 'mnist', size: 64, channels: 3 })).toThrow(
+      /^--dataset: expected a data set of 64x64x3 images, the image shape of the checkpoint's models/,
+    );
+    expect(() => assertDatasetFitsModel({ dataset: 'photos/', size: 64, channels: 3 })).not.toThrow();
+  });
+});

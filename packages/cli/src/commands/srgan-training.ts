@@ -52,7 +52,7 @@ interface SuperResolutionCommonOptions {
 }
 
 /** The options of `train srgan` that define the run (recorded in its checkpoints as `metadata.run`). */
-interface SrganRunOptions {
+export interface SrganRunOptions {
   images: string;
   include?: string;
   exclude?: string;
@@ -75,7 +75,7 @@ interface SrganRunOptions {
 const generatorShape = "the checkpoint's generator has this shape";
 
 /** What each `train srgan` setting may do on `--resume` (see {@link resumeRun}). */
-const srganResumeRules: ResumeRules<SrganRunOptions> = {
+export const srganResumeRules: ResumeRules<SrganRunOptions> = {
   images: { flag: '--images', change: 'data' },
   include: { flag: '--include', change: 'data' },
   exclude: { flag: '--exclude', change: 'data' },
