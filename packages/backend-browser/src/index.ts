@@ -1,6 +1,7 @@
 export { type BrowserBackendName, browserBackendNames } from './browser-backend-names.js';
 export { browserCpuAdapter } from './cpu-adapter.js';
 export { IndexedDbCheckpointStore } from './indexeddb-checkpoint-store.js';
+export { BrowserImageDecodeError, decodeImageBlob, readImageBlob } from './read-image-blob.js';
 export { connectTrainingWorker, type TrainingWorkerClient } from './training-client.js';
 export type {
   TrainingJob,
