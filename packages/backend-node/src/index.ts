@@ -8,6 +8,8 @@ export {
   dawnWebGpuAdapter,
   type DawnWebGpuAdapterOptions,
 } from './dawn-webgpu-adapter.js';
+export { type DawnProbeResult, probeDawnAdapter } from './dawn-adapter-probe.js';
+export { type ExplainedBackendAdapter, type UnavailableReason } from './explained-backend-adapter.js';
 export {
   tensorflowCpuAdapter,
   tensorflowGpuAdapter,
@@ -15,4 +17,5 @@ export {
   type TensorflowNodeModule,
 } from './tensorflow-adapters.js';
 export { defaultNodeAdapters, useBackend, type UseBackendOptions } from './use-backend.js';
+export { nodeVulkanHost, type VulkanAvailability, vulkanAvailability, type VulkanHost } from './vulkan-availability.js';
 export { registerWasmTrainingKernels, wasmAdapter } from '@ganforge/backend-wasm';

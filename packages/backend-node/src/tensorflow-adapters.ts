@@ -1,6 +1,10 @@
-import type { BackendAdapter, BackendInfo } from '@ganforge/core';
+import { existsSync } from 'node:fs';
+
+import type { BackendInfo } from '@ganforge/core';
 import { BackendUnavailableError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
+
+import type { ExplainedBackendAdapter } from './explained-backend-adapter.js';
 
 /**
  * The subset of `@tensorflow/tfjs-node(-gpu)` this adapter uses. Both packages register a
@@ -18,16 +22,32 @@ function makeTensorflowAdapter(options: {
   packageName: string;
   importer: TensorflowNodeImporter;
   isGpu: boolean;
-}): BackendAdapter {
-  let loaded: Promise<boolean> | undefined;
-  const load = () =>
+  /** Whether installing the package would help here (e.g. an NVIDIA driver is present for the GPU build). */
+  worthInstalling: () => boolean;
+  gain: string;
+}): ExplainedBackendAdapter {
+  let loaded: Promise<'loaded' | 'missing' | 'failed'> | undefined;
+  const state = () =>
     (loaded ??= options
       .importer()
-      .then(() => tf.findBackendFactory('tensorflow') !== null)
-      .catch(() => false));
+      .then(() => (tf.findBackendFactory('tensorflow') !== null ? ('loaded' as const) : ('failed' as const)))
+      .catch((error: unknown) =>
+        /Cannot find (package|module)|ERR_MODULE_NOT_FOUND/.test(String((error as { code?: string }).code ?? error))
+          ? ('missing' as const)
+          : ('failed' as const),
+      ));
+  const load = async () => (await state()) === 'loaded';
   return {
     name: options.name,
     isAvailable: load,
+    async unavailableReason() {
+      const current = await state();
+      if (current === 'loaded') return undefined;
+      const reason = current === 'missing' ? 'not installed' : 'failed to load';
+      return options.worthInstalling()
+        ? { reason, remedy: `${options.gain}: npm install ${options.packageName}` }
+        : { reason };
+    },
     async init(): Promise<BackendInfo> {
       if (!(await load())) {
         throw new BackendUnavailableError(
@@ -54,10 +74,34 @@ function makeTensorflowAdapter(options: {
 const tfjsNodeGpu = '@tensorflow/tfjs-node-gpu';
 const tfjsNode = '@tensorflow/tfjs-node';
 
-export function tensorflowGpuAdapter(importer: TensorflowNodeImporter = () => import(tfjsNodeGpu)): BackendAdapter {
-  return makeTensorflowAdapter({ name: 'tensorflow-gpu', packageName: tfjsNodeGpu, importer, isGpu: true });
+/**
+ * `@tensorflow/tfjs-node-gpu`: libtensorflow with CUDA. `useBackend()` suggests installing it only
+ * where an NVIDIA driver is loaded (`/proc/driver/nvidia/version` exists).
+ */
+export function tensorflowGpuAdapter(
+  importer: TensorflowNodeImporter = () => import(tfjsNodeGpu),
+  hasNvidiaDriver: () => boolean = () => existsSync('/proc/driver/nvidia/version'),
+): ExplainedBackendAdapter {
+  return makeTensorflowAdapter({
+    name: 'tensorflow-gpu',
+    packageName: tfjsNodeGpu,
+    importer,
+    isGpu: true,
+    worthInstalling: hasNvidiaDriver,
+    gain: 'for CUDA speed',
+  });
 }
 
-export function tensorflowCpuAdapter(importer: TensorflowNodeImporter = () => import(tfjsNode)): BackendAdapter {
-  return makeTensorflowAdapter({ name: 'tensorflow', packageName: tfjsNode, importer, isGpu: false });
+/** `@tensorflow/tfjs-node`: libtensorflow on the CPU (native kernels, multi-threaded). */
+export function tensorflowCpuAdapter(
+  importer: TensorflowNodeImporter = () => import(tfjsNode),
+): ExplainedBackendAdapter {
+  return makeTensorflowAdapter({
+    name: 'tensorflow',
+    packageName: tfjsNode,
+    importer,
+    isGpu: false,
+    worthInstalling: () => true,
+    gain: 'for native CPU speed',
+  });
 }

@@ -1,8 +1,12 @@
+import { spawnSync } from 'node:child_process';
+
 import type { BackendAdapter, BackendInfo } from '@ganforge/core';
 import { BackendUnavailableError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { dawnWebGpuAdapter } from './dawn-webgpu-adapter.js';
+import type { ExplainedBackendAdapter, UnavailableReason } from './explained-backend-adapter.js';
 import { tensorflowCpuAdapter, tensorflowGpuAdapter } from './tensorflow-adapters.js';
 import { useBackend } from './use-backend.js';
 
@@ -21,6 +25,13 @@ function fakeAdapter(name: string, available: boolean, calls: string[]): Backend
   };
 }
 
+function explainedAdapter(name: string, why: UnavailableReason | undefined): ExplainedBackendAdapter {
+  return {
+    ...fakeAdapter(name, why === undefined, []),
+    unavailableReason: async () => why,
+  };
+}
+
 afterEach(() => {
   delete process.env['GANFORGE_BACKEND'];
 });
@@ -35,7 +46,93 @@ describe('useBackend', () => {
     });
     expect(info.name).toBe('fast');
     expect(calls).toEqual(['available? gpu', 'available? fast', 'init fast']);
-    expect(messages).toEqual(['[ganforge] backend: fast (fast device)']);
+    // 'gpu' has no unavailableReason(): reported generically.
+    expect(messages).toEqual(['[ganforge] backend: fast (fast device) — skipped gpu: not available']);
+  });
+
+  it('says in one line why each faster backend was skipped and how to get the first that would help', async () => {
+    const messages: string[] = [];
+    await useBackend({
+      adapters: [
+        explainedAdapter('tensorflow-gpu', { reason: 'not installed' }),
+        explainedAdapter('tensorflow', {
+          reason: 'not installed',
+          remedy: 'for native CPU speed: npm install @tensorflow/tfjs-node',
+        }),
+        dawnWebGpuAdapter({
+          vulkan: () => ({ available: false, missing: 'loader', detail: 'no libvulkan.so.1' }),
+        }),
+        explainedAdapter('wasm', undefined),
+      ],
+      log: (message) => messages.push(message),
+    });
+    expect(messages).toEqual([
+      '[ganforge] backend: wasm (wasm device) — skipped tensorflow-gpu: not installed; tensorflow: not installed; ' +
+        'webgpu: no Vulkan loader (libvulkan.so.1) — for native CPU speed: npm install @tensorflow/tfjs-node',
+    ]);
+  });
+
+  it('reports the fastest backend, a forced one, and one that failed to start', async () => {
+    const messages: string[] = [];
+    const log = (message: string) => messages.push(message);
+    await useBackend({ adapters: [explainedAdapter('tensorflow-gpu', undefined)], log });
+    await useBackend({
+      adapters: [explainedAdapter('a', undefined), explainedAdapter('b', undefined)],
+      backend: 'b' as never,
+      log,
+    });
+    process.env['GANFORGE_BACKEND'] = 'b';
+    await useBackend({ adapters: [explainedAdapter('a', undefined), explainedAdapter('b', undefined)], log });
+    const broken: BackendAdapter = {
+      name: 'broken',
+      isAvailable: async () => true,
+      init: () => Promise.reject(new BackendUnavailableError('broken', 'its kernel crashed.')),
+    };
+    delete process.env['GANFORGE_BACKEND'];
+    await useBackend({ adapters: [broken, explainedAdapter('c', undefined)], log });
+    expect(messages).toEqual([
+      '[ganforge] backend: tensorflow-gpu (tensorflow-gpu device) — the fastest backend there is',
+      '[ganforge] backend: b (b device) — as requested (options.backend)',
+      '[ganforge] backend: b (b device) — as requested (GANFORGE_BACKEND=b)',
+      "[ganforge] backend: c (c device) — skipped broken: failed to start (Backend 'broken' is not available: its kernel crashed.)",
+    ]);
+  });
+
+  it('suggests tfjs-node-gpu only where an NVIDIA driver is loaded, and tfjs-node otherwise', async () => {
+    const notInstalled = () =>
+      Promise.reject(
+        Object.assign(new Error("Cannot find package '@tensorflow/tfjs-node-gpu'"), { code: 'ERR_MODULE_NOT_FOUND' }),
+      );
+    expect(await tensorflowGpuAdapter(notInstalled, () => true).unavailableReason()).toEqual({
+      reason: 'not installed',
+      remedy: 'for CUDA speed: npm install @tensorflow/tfjs-node-gpu',
+    });
+    expect(await tensorflowGpuAdapter(notInstalled, () => false).unavailableReason()).toEqual({
+      reason: 'not installed',
+    });
+    expect(await tensorflowCpuAdapter(notInstalled).unavailableReason()).toEqual({
+      reason: 'not installed',
+      remedy: 'for native CPU speed: npm install @tensorflow/tfjs-node',
+    });
+    // Installed but its native library does not load (e.g. libtensorflow missing).
+    const brokenNative = () => Promise.reject(new Error('libtensorflow.so.2: cannot open shared object file'));
+    expect((await tensorflowCpuAdapter(brokenNative).unavailableReason())?.reason).toBe('failed to load');
+  });
+
+  it('prints only its one line on stderr when it probes the real backends (no native Vulkan warnings)', () => {
+    // A fresh process, so that Dawn's native stderr (not console.error) is captured too. Measured
+    // before this check existed: Dawn printed "Warning: Couldn't load Vulkan: libvulkan.so.1: cannot
+    // open shared object file" (without libvulkan1) or "vkCreateInstance: Found no drivers!" (with it).
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '-e', "await (await import('./src/use-backend.ts')).useBackend();"],
+      { cwd: new URL('..', import.meta.url).pathname, encoding: 'utf8' },
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^\[ganforge\] backend: wasm \(WebAssembly SIMD, 1 thread\) — skipped tensorflow-gpu: [^\n]*\n$/,
+    );
   });
 
   it('forces a backend by option or GANFORGE_BACKEND, and never falls back silently', async () => {

@@ -5,12 +5,17 @@ import { BackendUnavailableError, InvalidArgumentError } from '@ganforge/core';
 import { type NodeBackendName, nodeBackendNames } from './backend-names.js';
 import { cpuAdapter } from './cpu-adapter.js';
 import { dawnWebGpuAdapter } from './dawn-webgpu-adapter.js';
+import type { ExplainedBackendAdapter, UnavailableReason } from './explained-backend-adapter.js';
 import { tensorflowCpuAdapter, tensorflowGpuAdapter } from './tensorflow-adapters.js';
 
 export interface UseBackendOptions {
   /** Force one backend; also read from the GANFORGE_BACKEND environment variable. */
   readonly backend?: NodeBackendName;
-  /** Where to report the chosen backend; `false` for silence. Default: console.error (keeps stdout clean). */
+  /**
+   * Where to report the chosen backend, in one line: which backend runs, why (forced, or why each
+   * faster one was skipped) and, when a faster one would work here once installed, its install
+   * command. `false` for silence. Default: console.error (keeps stdout clean).
+   */
   readonly log?: ((message: string) => void) | false;
   /** The adapters to choose from, fastest first (for tests and custom set-ups). */
   readonly adapters?: readonly BackendAdapter[];
@@ -28,7 +33,10 @@ export function defaultNodeAdapters(options: { allowSoftwareWebGpu?: boolean } =
 }
 
 /**
- * Activates the fastest tfjs backend that works here, or the one asked for, and says which.
+ * Activates the fastest tfjs backend that works here, or the one asked for, and says which in one
+ * line, e.g. `[ganforge] backend: wasm (WebAssembly SIMD, 1 thread) — skipped tensorflow-gpu: not
+ * installed; tensorflow: not installed; webgpu: no Vulkan loader (libvulkan.so.1) — for native CPU
+ * speed: npm install @tensorflow/tfjs-node`. Faster backends are only probed: probing prints nothing.
  * Forcing a backend that is unavailable throws {@link BackendUnavailableError} with the reason and
  * the install command; it never falls back silently.
  *
@@ -45,32 +53,61 @@ export async function useBackend(options: UseBackendOptions = {}): Promise<Backe
   const adapters = options.adapters ?? defaultNodeAdapters({ allowSoftwareWebGpu: requested === 'webgpu' });
   const log = options.log === false ? undefined : (options.log ?? ((message: string) => console.error(message)));
 
-  let info: BackendInfo;
   if (requested !== undefined) {
     const source = options.backend !== undefined ? 'options.backend' : 'GANFORGE_BACKEND';
     const adapter = adapters.find((candidate) => candidate.name === requested);
     if (!adapter) {
       throw new InvalidArgumentError(source, `one of ${adapters.map((a) => a.name).join(', ')}`, requested);
     }
-    info = await adapter.init();
-  } else {
-    info = await firstAvailable(adapters);
+    const info = await adapter.init();
+    log?.(`${backendLine(info)} — as requested (${source === 'options.backend' ? source : `${source}=${requested}`})`);
+    return info;
   }
-  log?.(`[ganforge] backend: ${info.name} (${info.device})`);
+  const { info, skipped } = await firstAvailable(adapters);
+  log?.(skippedLine(info, skipped));
   return info;
 }
 
-async function firstAvailable(adapters: readonly BackendAdapter[]): Promise<BackendInfo> {
-  const reasons: string[] = [];
+interface SkippedAdapter extends UnavailableReason {
+  readonly name: string;
+}
+
+const backendLine = (info: BackendInfo) => `[ganforge] backend: ${info.name} (${info.device})`;
+
+/** The one line for a backend chosen by itself: what was skipped and why, and the first remedy. */
+function skippedLine(info: BackendInfo, skipped: readonly SkippedAdapter[]): string {
+  if (skipped.length === 0) return `${backendLine(info)} — the fastest backend there is`;
+  const reasons = skipped.map(({ name, reason }) => `${name}: ${reason}`).join('; ');
+  const remedy = skipped.find((adapter) => adapter.remedy !== undefined)?.remedy;
+  return `${backendLine(info)} — skipped ${reasons}${remedy ? ` — ${remedy}` : ''}`;
+}
+
+const isExplained = (adapter: BackendAdapter): adapter is ExplainedBackendAdapter =>
+  typeof (adapter as Partial<ExplainedBackendAdapter>).unavailableReason === 'function';
+
+async function reasonFor(adapter: BackendAdapter): Promise<UnavailableReason> {
+  return (isExplained(adapter) ? await adapter.unavailableReason() : undefined) ?? { reason: 'not available' };
+}
+
+async function firstAvailable(
+  adapters: readonly BackendAdapter[],
+): Promise<{ info: BackendInfo; skipped: SkippedAdapter[] }> {
+  const skipped: SkippedAdapter[] = [];
+  const failures: string[] = [];
   for (const adapter of adapters) {
-    if (!(await adapter.isAvailable())) continue;
+    if (!(await adapter.isAvailable())) {
+      skipped.push({ name: adapter.name, ...(await reasonFor(adapter)) });
+      continue;
+    }
     try {
-      return await adapter.init();
+      return { info: await adapter.init(), skipped };
     } catch (error) {
-      reasons.push(error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push(message);
+      skipped.push({ name: adapter.name, reason: `failed to start (${message})` });
     }
   }
-  throw new BackendUnavailableError('any', `no backend could start. ${reasons.join(' ')}`);
+  throw new BackendUnavailableError('any', `no backend could start. ${failures.join(' ')}`);
 }
 
 export { type NodeBackendName, nodeBackendNames };

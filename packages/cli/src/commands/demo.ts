@@ -5,6 +5,7 @@ import { useBackend } from '@ganforge/backend-node';
 import { trainDcgan } from '../dcgan-run.js';
 import { demoRun } from '../demo-run.js';
 import { interruptSignal } from '../interrupt-signal.js';
+import { machineDescription } from '../machine-description.js';
 import { backendOption } from '../backend-option.js';
 import { positiveNumberOption } from '../option-parsers.js';
 
@@ -27,8 +28,11 @@ export function demoCommand(): Command {
         checkpointEvery: 100,
         signal: interruptSignal(),
       });
+      // Speed measured by this run (steps run now / its wall time), with the machine it ran on.
+      const stepsPerSecond = summary.stepsRun / Math.max(summary.durationMs / 1000, 1e-3);
       console.log(
-        `Done: ${summary.step} steps at ${(summary.lastStep?.stepsPerSecond ?? 0).toFixed(2)} steps/s. ` +
+        `Done: ${summary.stepsRun} steps in ${(summary.durationMs / 1000).toFixed(1)} s (${summary.step} in total): ` +
+          `${stepsPerSecond.toFixed(2)} steps/s on this machine (${machineDescription()}, ${backend.name} backend). ` +
           `Samples: ${options.out}/samples.png (grids over time in ${options.out}/samples/). ` +
           `More: ganforge sample --checkpoint ${options.out} --out grid.png`,
       );
