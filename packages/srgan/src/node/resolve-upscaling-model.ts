@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { GanForgeError, InvalidArgumentError, loadGenerator } from '@ganforge/core';
 import { FileCheckpointStore } from '@ganforge/core/node';
@@ -34,9 +35,15 @@ interface UpscalerJsModelDefinition {
  * Finds and loads a super-resolution model for Node, from:
  * - a folder with a model.json (tfjs layers format), or the model.json itself;
  * - a `ganforge train srresnet|srgan` run folder: its `model/model.json`, else its `latest.gfckpt`;
- * - an npm package name, resolved from `from` (default: the working directory): UpscalerJS model
- *   packages (`@upscalerjs/esrgan-slim`, ...) are read through their `./<scale>x` model definition
- *   (model path, pixel ranges, custom-layer setup), other packages through a model.json at their root.
+ * - an npm package name, looked up the way Node does (`node_modules` of each folder upwards) from
+ *   each folder of `from` in turn; by default the working directory's project first, then the
+ *   install of `@ganforge/srgan` itself (so the `ganforge` CLI finds packages installed next to it,
+ *   from any working directory). UpscalerJS model packages (`@upscalerjs/esrgan-slim`, ...) are read
+ *   through their `./<scale>x` model definition (model path, pixel ranges, custom-layer setup),
+ *   other packages through a model.json at their root.
+ *
+ * @throws ModelNotFoundError when nothing loadable is found; for a package name, the message lists
+ *   every folder it was looked up from.
  *
  * @example
  * ```ts
@@ -46,7 +53,7 @@ interface UpscalerJsModelDefinition {
  */
 export async function resolveUpscalingModel(
   specifier: string,
-  options: UpscalingMetadata & { from?: string } = {},
+  options: UpscalingMetadata & { from?: string | readonly string[] } = {},
 ): Promise<UpscalingModel> {
   if (typeof specifier !== 'string' || specifier.length === 0) {
     throw new InvalidArgumentError('model', 'a folder, a model.json path or an npm package name', specifier);
@@ -66,7 +73,12 @@ export async function resolveUpscalingModel(
     }
     return loadFromJson(path, metadata);
   }
-  return loadFromPackage(specifier, from ?? process.cwd(), metadata);
+  return loadFromPackage(specifier, from === undefined ? defaultSearchFolders() : [from].flat(), metadata);
+}
+
+/** The working directory, then the folder this module is installed in (inside the CLI's own tree when the CLI runs). */
+function defaultSearchFolders(): string[] {
+  return [process.cwd(), dirname(fileURLToPath(import.meta.url))];
 }
 
 async function loadFromJson(path: string, metadata: UpscalingMetadata): Promise<UpscalingModel> {
@@ -87,18 +99,20 @@ async function loadFromCheckpoint(folder: string, metadata: UpscalingMetadata): 
   return upscalingModel(generator, { ...stored, ...metadata });
 }
 
-async function loadFromPackage(name: string, from: string, metadata: UpscalingMetadata): Promise<UpscalingModel> {
-  const require = createRequire(join(resolve(from), 'package.json'));
-  // Node's own lookup folders; not require.resolve('<name>/package.json'), which a package's "exports" may hide.
-  const packageJsonPath = (require.resolve.paths(name) ?? [])
-    .map((folder) => join(folder, name, 'package.json'))
-    .find((candidate) => existsSync(candidate));
-  if (packageJsonPath === undefined) {
+async function loadFromPackage(
+  name: string,
+  searchFolders: readonly string[],
+  metadata: UpscalingMetadata,
+): Promise<UpscalingModel> {
+  const found = findPackage(name, searchFolders);
+  if (found === undefined) {
     throw new ModelNotFoundError(
-      `model: '${name}' is not a folder or file, nor an npm package installed where ${from} can resolve it. ` +
+      `model: '${name}' is not a folder or file, nor an npm package installed where Node resolves it from ` +
+        `${searchFolders.map((folder) => resolve(folder)).join(' or ')} (their node_modules and those of every folder above). ` +
         `Install it (npm install ${name}) or pass a folder with a model.json.`,
     );
   }
+  const { require, packageJsonPath } = found;
   const root = dirname(packageJsonPath);
   const manifest = JSON.parse(await readFile(packageJsonPath, 'utf8')) as { exports?: Record<string, unknown> };
   const scale = metadata.scale ?? 4;
@@ -132,4 +146,17 @@ async function loadFromPackage(name: string, from: string, metadata: UpscalingMe
   throw new ModelNotFoundError(
     `model: the package ${name} (${root}) exports no '${entry}' model definition and has no model.json.`,
   );
+}
+
+/** The first folder of `searchFolders` from which Node's lookup reaches `<name>/package.json`. */
+function findPackage(name: string, searchFolders: readonly string[]) {
+  for (const folder of searchFolders) {
+    const require = createRequire(join(resolve(folder), 'package.json'));
+    // Node's own lookup folders; not require.resolve('<name>/package.json'), which a package's "exports" may hide.
+    const packageJsonPath = (require.resolve.paths(name) ?? [])
+      .map((lookup) => join(lookup, name, 'package.json'))
+      .find((candidate) => existsSync(candidate));
+    if (packageJsonPath !== undefined) return { require, packageJsonPath };
+  }
+  return undefined;
 }
