@@ -89,7 +89,7 @@ const dcgan = (...flags: string[]) =>
 const tiny = ['--limit', '40', '--filters', '4'];
 
 describe('ganforge train ... --resume with explicit flags', () => {
-  it('dcgan: applies --lr (Adam keeps its moments), refuses --filters and --seed, starts a new pass for --limit', async () => {
+  it('dcgan: applies --lr (Adam keeps its moments), --loss and new data (a new pass), refuses --filters and --seed', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'ganforge-resume-')), 'run');
     const first = dcgan(...tiny, '--out', out, '--steps', '2');
     expect(first.code, first.errors).toBe(0);
@@ -132,16 +132,37 @@ describe('ganforge train ... --resume with explicit flags', () => {
     expect(reseeded.errors).toMatch(new RegExp(`^ganforge: --seed: expected ${run(kept)['seed']}, the value`));
     expect((await checkpoint(out)).step).toBe(4);
 
-    // 8 images are one batch per pass: the interrupted pass (4 of 5 batches done) cannot go on.
+    // 8 images in batches of 4 are two per pass: the interrupted pass (4 of 5 batches done) cannot go on.
     expect(kept.batchInEpoch).toBe(4);
-    const fewer = dcgan('--limit', '8', '--filters', '4', '--out', out, '--steps', '5', '--resume');
-    expect(fewer.code, fewer.errors).toBe(0);
-    expect(fewer.stderr).toContain(`[ganforge] resume: --limit 8 replaces the checkpoint's ${run(kept)['limit']}`);
-    const smaller = await checkpoint(out);
-    expect(run(smaller)['limit']).toBe(8);
-    // A new pass (epoch + 1) of one batch, which that step ends: epoch + 2, at its start.
-    expect([smaller.epoch, smaller.batchInEpoch]).toEqual([kept.epoch + 2, 0]);
-  }, 300_000);
+    const other = dcgan(
+      '--limit',
+      '8',
+      '--filters',
+      '4',
+      '--batch-size',
+      '4',
+      '--loss',
+      'hinge',
+      '--out',
+      out,
+      '--steps',
+      '5',
+      '--resume',
+    );
+    expect(other.code, other.errors).toBe(0);
+    for (const line of [
+      `--limit 8 replaces the checkpoint's ${run(kept)['limit']}`,
+      `--batch-size 4 replaces the checkpoint's ${run(kept)['batchSize']}`,
+      `--loss 'hinge' replaces the checkpoint's '${run(kept)['loss']}'`,
+    ]) {
+      expect(other.stderr).toContain(`[ganforge] resume: ${line}\n`);
+    }
+    const changed = await checkpoint(out);
+    expect(run(changed)).toMatchObject({ limit: 8, batchSize: 4, loss: 'hinge' });
+    expect((changed.config['loss'] as { name: string }).name).toBe('hinge');
+    // A new pass (epoch + 1), one batch into it.
+    expect([changed.epoch, changed.batchInEpoch]).toEqual([kept.epoch + 1, 1]);
+  }, 600_000);
 
   it('lapgan: --lr applies to the level trained, each level keeps its own record, --kernel-size is refused', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'ganforge-resume-lapgan-')), 'run');
@@ -193,7 +214,7 @@ describe('ganforge train ... --resume with explicit flags', () => {
       ),
     );
     expect(wider.errors.split('\n')).toHaveLength(1);
-  }, 300_000);
+  }, 600_000);
 
   it('text2img: --lr applies, --encoder-steps and --embedding-dim are refused', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'ganforge-resume-text2img-')), 'run');
@@ -243,7 +264,7 @@ describe('ganforge train ... --resume with explicit flags', () => {
       new RegExp(`^ganforge: --embedding-dim: expected ${run(started)['embeddingDim']}, the value the checkpoint`),
     );
     expect((await checkpoint(out)).step).toBe(3);
-  }, 300_000);
+  }, 600_000);
 
   it('srgan: resumes without repeating its architecture flags, applies --lr, refuses --crop; srresnet --init refuses --blocks', async () => {
     const root = mkdtempSync(join(tmpdir(), 'ganforge-resume-sr-'));
@@ -293,5 +314,5 @@ describe('ganforge train ... --resume with explicit flags', () => {
     expect(deeper.errors).toMatch(
       /^ganforge: --blocks: expected 1, the value the checkpoint was trained with \(the --init model has this many residual blocks\), received 2\./,
     );
-  }, 300_000);
+  }, 600_000);
 });
