@@ -1,5 +1,4 @@
-import { GanForgeError } from '@ganforge/core';
-
+import { reportCliError } from './report-cli-error.js';
 import { ganforgeProgram } from './program.js';
 
 declare const __GANFORGE_VERSION__: string | undefined;
@@ -9,10 +8,10 @@ const version = typeof __GANFORGE_VERSION__ === 'string' ? __GANFORGE_VERSION__ 
 try {
   await ganforgeProgram(version).parseAsync(process.argv);
 } catch (error) {
-  // Our own errors already say what is wrong and what to do: one line, no stack.
-  if (error instanceof GanForgeError) {
-    console.error(`ganforge: ${error.message}`);
-    process.exit(error.code === 'INVALID_ARGUMENT' ? 2 : 1);
-  }
-  throw error;
+  const report = reportCliError(error);
+  // Our own errors (and a backend's missing kernel) already say what is wrong and what to do: one
+  // line, no stack. Anything else is a bug, and its stack helps whoever fixes it.
+  if (report === undefined) throw error;
+  console.error(`ganforge: ${report.line}`);
+  process.exit(report.exitCode);
 }

@@ -77,6 +77,57 @@ export class BackendUnavailableError extends GanForgeError {
   }
 }
 
+/**
+ * The active tfjs backend has no kernel for an operation a model needs (tfjs throws "Kernel 'X' not
+ * registered for backend 'Y'"). GANForge registers what its models need on every backend
+ * `useBackend()` picks, so this is a bug to report; another backend (`cpu` has every kernel) works
+ * around it meanwhile.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   tf.engine().runKernel('NoSuchKernel', {}, {});
+ * } catch (error) {
+ *   console.error(KernelNotRegisteredError.from(error)?.message); // the 'cpu' backend has no 'NoSuchKernel' kernel, ...
+ * }
+ * ```
+ */
+export class KernelNotRegisteredError extends GanForgeError {
+  readonly kernel: string;
+  readonly backend: string;
+
+  constructor(kernel: string, backend: string, options?: { cause?: unknown }) {
+    super(
+      'KERNEL_NOT_REGISTERED',
+      `the '${backend}' backend has no '${kernel}' kernel, which this model needs. Run again with ` +
+        (backend === 'cpu'
+          ? '--backend wasm (or GANFORGE_BACKEND=wasm)'
+          : '--backend cpu (or GANFORGE_BACKEND=cpu), which has every kernel but is slow') +
+        `, and please report it at https://github.com/ganforge/ganforge/issues with the command you ran.`,
+      options,
+    );
+    this.kernel = kernel;
+    this.backend = backend;
+  }
+
+  /** tfjs's own message for a missing kernel (tfjs-core 4.22, engine.ts `runKernel`). */
+  static readonly tfjsMessage = /Kernel '([^']+)' not registered for backend '([^']+)'/;
+
+  /**
+   * The typed form of tfjs's missing-kernel error found in `error` or its `cause` chain, or
+   * undefined when there is none.
+   */
+  static from(error: unknown): KernelNotRegisteredError | undefined {
+    for (let current = error, depth = 0; current instanceof Error && depth < 10; depth++) {
+      if (current instanceof KernelNotRegisteredError) return current;
+      const match = KernelNotRegisteredError.tfjsMessage.exec(current.message);
+      if (match) return new KernelNotRegisteredError(match[1]!, match[2]!, { cause: error });
+      current = current.cause;
+    }
+    return undefined;
+  }
+}
+
 /** A received value given as prose ("2 values (the file is truncated)"), printed without quotes. */
 export class ReceivedDescription {
   constructor(readonly text: string) {}

@@ -20,6 +20,7 @@ export {
   describedAs,
   GanForgeError,
   InvalidArgumentError,
+  KernelNotRegisteredError,
   NonFiniteLossError,
   ShapeMismatchError,
 } from './errors.js';
