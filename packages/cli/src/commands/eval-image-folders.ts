@@ -2,22 +2,21 @@ import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 import { InvalidArgumentError } from '@ganforge/core';
-import { readImage } from '@ganforge/data/node';
+import { imageFileExtensions, readImage } from '@ganforge/data/node';
 import { type ImageQualityChannel, psnr, ssim } from '@ganforge/metrics';
 
 import type { EvaluationProgress } from './eval-progress.js';
-
-const imageExtensions = new Set(['.png', '.jpg', '.jpeg']);
 
 async function imageNames(folder: string, argument: string): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(folder);
   } catch {
-    throw new InvalidArgumentError(argument, 'a folder of PNG/JPEG images', folder);
+    throw new InvalidArgumentError(argument, 'a folder of PNG/JPEG/WebP images', folder);
   }
-  const images = names.filter((name) => imageExtensions.has(extname(name).toLowerCase())).sort();
-  if (images.length === 0) throw new InvalidArgumentError(argument, 'a folder with .png, .jpg or .jpeg files', folder);
+  const images = names.filter((name) => imageFileExtensions.includes(extname(name).toLowerCase())).sort();
+  if (images.length === 0)
+    throw new InvalidArgumentError(argument, 'a folder with .png, .jpg, .jpeg or .webp files', folder);
   return images;
 }
 
