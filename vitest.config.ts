@@ -47,6 +47,16 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Every README code block, run from a consumer-like package against the built dist/ with
+          // GANFORGE_MAX_STEPS cutting training short (test-support/readme-examples); `pnpm test` builds first.
+          name: 'readme',
+          include: ['test-support/readme-examples/src/**/*.test.ts'],
+          testTimeout: 600_000,
+        },
+      },
     ],
   },
 });
