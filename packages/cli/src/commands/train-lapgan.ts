@@ -168,6 +168,14 @@ export async function trainLapGan(
     ? resumeRun(existing.metadata['run'] as LapGanRunOptions, run, explicit, lapganResumeRules)
     : undefined;
   const options = shared?.run ?? run;
+  // Checked on the settings the run goes on with (on resume, the recorded size, not the default).
+  if (options.levels > maxPyramidLevels(options.size, options.size)) {
+    throw new InvalidArgumentError(
+      '--levels',
+      `at most ${maxPyramidLevels(options.size, options.size)} for ${options.size}x${options.size} images`,
+      options.levels,
+    );
+  }
   const resumedLevels = new Map(
     [...checkpoints].map(([level, checkpoint]) => [
       level,
@@ -305,23 +313,14 @@ export function trainLapGanCommand(): Command {
     { sampleEvery: 200, checkpointEvery: 500, perLevel: true },
   ).action(async (options: Record<string, unknown>, command: Command) => {
     assertStopCondition(options);
-    const size = options['size'] as number;
-    const levels = options['levels'] as number;
-    if (levels > maxPyramidLevels(size, size)) {
-      throw new InvalidArgumentError(
-        '--levels',
-        `at most ${maxPyramidLevels(size, size)} for ${size}x${size} images`,
-        levels,
-      );
-    }
     await useBackend({ backend: options['backend'] as never });
     const summaries = await trainLapGan(
       {
         model: 'lapgan',
         dataset: options['dataset'] as string,
-        size,
+        size: options['size'] as number,
         channels: options['channels'] as number,
-        levels,
+        levels: options['levels'] as number,
         filters: options['filters'] as number,
         kernelSize: options['kernelSize'] as number,
         hiddenUnits: options['hiddenUnits'] as number,

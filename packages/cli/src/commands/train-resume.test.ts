@@ -24,6 +24,18 @@ const run = (saved: Checkpoint) => saved.metadata['run'] as Record<string, unkno
 const generatorAdam = (saved: Checkpoint) =>
   (saved.config['optimizers'] as { generator: { learningRate: number } }).generator;
 
+/** A deterministic RGB test picture as PNG bytes. */
+function photo(width: number, height: number, seed: number): Buffer {
+  const png = new PNG({ width, height });
+  for (let i = 0; i < png.data.length; i += 4) {
+    png.data[i] = (i * 7 + seed * 31) % 256;
+    png.data[i + 1] = (i * 3) % 256;
+    png.data[i + 2] = (i * 5 + seed) % 256;
+    png.data[i + 3] = 255;
+  }
+  return PNG.sync.write(png);
+}
+
 /** Named float32 values of a serialized model or optimizer state. */
 function values(serialized: SerializedModel | SerializedTensors): Map<string, Float32Array> {
   const specs = 'weightSpecs' in serialized ? serialized.weightSpecs : serialized.specs;
@@ -216,6 +228,41 @@ describe('ganforge train ... --resume with explicit flags', () => {
     expect(wider.errors.split('\n')).toHaveLength(1);
   }, 600_000);
 
+  it('lapgan: checks --levels against the recorded image size, not the default 28 px', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ganforge-resume-lapgan-levels-'));
+    const images = join(root, 'images');
+    mkdirSync(images);
+    for (let n = 0; n < 8; n++) writeFileSync(join(images, `${n}.png`), photo(33, 33, n));
+    const lapgan = (...flags: string[]) =>
+      ganforge(
+        'train',
+        'lapgan',
+        '--dataset',
+        images,
+        '--levels',
+        '7',
+        '--filters',
+        '2',
+        '--hidden-units',
+        '8',
+        '--batch-size',
+        '4',
+        '--backend',
+        'cpu',
+        '--out',
+        join(root, 'run'),
+        '--steps',
+        '1',
+        ...flags,
+      );
+    // 1 + ceil(log2 33) = 7 levels fit 33 px images (28 px allow 6).
+    const first = lapgan('--size', '33', '--channels', '3');
+    expect(first.code, first.errors).toBe(0);
+    const resumed = lapgan('--resume');
+    expect(resumed.code, resumed.errors).toBe(0);
+    expect(resumed.stdout).toContain('level 0: 0 steps (1 in total)');
+  }, 600_000);
+
   it('text2img: --lr applies, --encoder-steps and --embedding-dim are refused', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'ganforge-resume-text2img-')), 'run');
     const text2img = (...flags: string[]) =>
@@ -270,19 +317,8 @@ describe('ganforge train ... --resume with explicit flags', () => {
     const root = mkdtempSync(join(tmpdir(), 'ganforge-resume-sr-'));
     const photos = join(root, 'photos');
     mkdirSync(photos);
-    for (const [name, seed] of [
-      ['a.png', 1],
-      ['b.png', 2],
-    ] as const) {
-      const png = new PNG({ width: 32, height: 32 });
-      for (let i = 0; i < png.data.length; i += 4) {
-        png.data[i] = (i * 7 + seed * 31) % 256;
-        png.data[i + 1] = (i * 3) % 256;
-        png.data[i + 2] = (i * 5 + seed) % 256;
-        png.data[i + 3] = 255;
-      }
-      writeFileSync(join(photos, name), PNG.sync.write(png));
-    }
+    writeFileSync(join(photos, 'a.png'), photo(32, 32, 1));
+    writeFileSync(join(photos, 'b.png'), photo(32, 32, 2));
     const sr = (command: string, ...flags: string[]) =>
       ganforge('train', command, '--images', photos, '--crop', '16', '--batch-size', '2', '--backend', 'cpu', ...flags);
     const out = join(root, 'srgan');
