@@ -202,7 +202,10 @@ export async function parzenLogLikelihood(
       [flatValidation, 'options.validation'],
     ] as const) {
       if (!tensor) continue;
-      const finite = tf.tidy(() => tf.all(tf.isFinite(tensor)).dataSync()[0]);
+      // Read asynchronously: WebGPU in Node cannot read a tensor synchronously.
+      const allFinite = tf.tidy(() => tf.all(tf.isFinite(tensor)));
+      const finite = (await allFinite.data())[0];
+      allFinite.dispose();
       if (!finite) throw new InvalidArgumentError(argument, 'finite values', describedAs('NaN or infinite values'));
     }
     const sampleNorms = tf.tidy(() => flatSamples.square().sum(1).reshape([1, sampleCount])) as tf.Tensor2D;
