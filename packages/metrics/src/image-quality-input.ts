@@ -21,7 +21,7 @@ export interface ImageQualityOptions {
   /**
    * The range of the input values, mapped to [0, 255]. Default `[-1, 1]`, the range of GANForge
    * images and tanh generators; `[0, 255]` for 8-bit pixels, `[0, 1]` for unit-range images.
-   * Values outside the range throw. Left to the default, images whose values all lie in [0, 1]
+   * Values outside the range throw. Left to the default, `a` or `b` whose values all lie in [0, 1]
    * throw too: they are far more likely unit-range images than [-1, 1] images that are all at
    * least mid-grey, and read as [-1, 1] they would measure 6 dB too high (PSNR); pass the range
    * explicitly to measure them.
@@ -77,19 +77,24 @@ function validateRange(range: unknown): readonly [number, number] {
 const defaultInputRange = [-1, 1] as const;
 
 /**
- * Under the default [-1, 1], images whose values all lie in [0, 1] are most likely unit-range images
- * (their differences would be read at half size: 20 log10(2) = 6.02 dB too much PSNR), so the range
- * must be said explicitly. Values are already known to lie in [-1, 1] here.
+ * Under the default [-1, 1], an image set whose values all lie in [0, 1] is most likely unit-range
+ * (its differences would be read at half size: 20 log10(2) = 6.02 dB too much PSNR), so the range
+ * must be said explicitly. One set is enough: a network's unit-range output may undershoot 0 a little
+ * while the ground truth does not. Values are already known to lie in [-1, 1] here.
  */
 function assertNotUnitRange(a: tf.TypedArray, b: tf.TypedArray): void {
-  const nonNegative = (values: tf.TypedArray) => values.every((value) => value >= 0);
-  if (nonNegative(a) && nonNegative(b)) {
-    throw new InvalidArgumentError(
-      'options.inputRange',
-      'the range given explicitly when every value of a and b lies in [0, 1] (unit-range images read as the default [-1, 1] measure 6 dB too high)',
-      describedAs('none (the default [-1, 1])'),
-      'Pass { inputRange: [0, 1] } for images in [0, 1], or { inputRange: [-1, 1] } if they are [-1, 1] images that are all at least mid-grey.',
-    );
+  for (const [values, argument] of [
+    [a, 'a'],
+    [b, 'b'],
+  ] as const) {
+    if (values.every((value) => value >= 0)) {
+      throw new InvalidArgumentError(
+        'options.inputRange',
+        `the range given explicitly when every value of ${argument} lies in [0, 1] (unit-range images read as the default [-1, 1] measure 6 dB too high)`,
+        describedAs('none (the default [-1, 1])'),
+        'Pass { inputRange: [0, 1] } for images in [0, 1], or { inputRange: [-1, 1] } if they are [-1, 1] images that are all at least mid-grey.',
+      );
+    }
   }
 }
 

@@ -132,10 +132,13 @@ describe('psnr and ssim refuse unit-range images under the default [-1, 1]', () 
     for (const metric of [psnr, ssim]) {
       await expect(metric(x, y)).rejects.toThrow(InvalidArgumentError);
       await expect(metric(x, y)).rejects.toThrow(
-        /^options.inputRange: expected the range given explicitly when every value of a and b lies in \[0, 1\] .* received none \(the default \[-1, 1\]\)\. Pass \{ inputRange: \[0, 1\] \}/,
+        /^options.inputRange: expected the range given explicitly when every value of a lies in \[0, 1\] .* received none \(the default \[-1, 1\]\)\. Pass \{ inputRange: \[0, 1\] \}/,
       );
     }
-    tf.dispose([x, y]);
+    // A unit-range output that undershoots 0 a little, against unit-range ground truth: b names it.
+    const undershoot = tf.tidy(() => x.sub(tf.oneHot([0], 256).reshape([1, 16, 16, 1]).mul(0.52)));
+    await expect(psnr(undershoot, y)).rejects.toThrow(/^options.inputRange: .* every value of b lies in \[0, 1\]/);
+    tf.dispose([x, y, undershoot]);
   });
 
   it('measures them with the range given: PSNR of a difference of 64 is 20 log10(255 / 64)', async () => {
@@ -146,12 +149,13 @@ describe('psnr and ssim refuse unit-range images under the default [-1, 1]', () 
     tf.dispose([x, y]);
   });
 
-  it('still measures [-1, 1] images with a negative value under the default', async () => {
-    const x = a();
-    const darker = tf.fill([1, 16, 16, 1], -0.25);
-    // 0.5 -> 191.25 -> 191 and -0.25 -> 95.625 -> 96: a difference of 95.
-    expect((await psnr(x, darker)).values[0]).toBeCloseTo(20 * Math.log10(255 / 95), 10);
-    tf.dispose([x, darker]);
+  it('still measures [-1, 1] images under the default when both have values below 0', async () => {
+    // Rows 0-7 at 0.5 and -0.5, then the same shifted by -0.25: pixels 191 vs 159 and 64 vs 32
+    // (x -> (x + 1) 127.5, rounded half to even), a difference of 32 everywhere.
+    const x = tf.tidy(() => tf.concat([tf.fill([1, 8, 16, 1], 0.5), tf.fill([1, 8, 16, 1], -0.5)], 1));
+    const y = tf.tidy(() => x.sub(0.25));
+    expect((await psnr(x, y)).values[0]).toBeCloseTo(20 * Math.log10(255 / 32), 10);
+    tf.dispose([x, y]);
   });
 });
 
