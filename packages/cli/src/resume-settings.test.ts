@@ -54,6 +54,7 @@ describe('resumeRun', () => {
     expect(resumed.changes).toEqual([
       "--batch-size 16 replaces the checkpoint's 8",
       "--limit 32 replaces the checkpoint's none",
+      'the batches change, so training starts a new pass over the data (no longer an exact continuation)',
     ]);
     expect(resumed.dataChanged).toBe(true);
   });

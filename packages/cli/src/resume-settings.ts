@@ -26,7 +26,10 @@ export type ResumeRules<Run> = { readonly [Key in keyof Required<Run>]: ResumeRu
 export interface ResumedRun<Run> {
   /** The options to resume with: the recorded ones, with the applied flags over them. */
   readonly run: Run;
-  /** One line per applied flag, e.g. "--lr 0.01 replaces the checkpoint's 0.0002". */
+  /**
+   * One line per applied flag, e.g. "--lr 0.01 replaces the checkpoint's 0.0002", and one saying that
+   * the run is no longer an exact continuation when the batches change.
+   */
   readonly changes: readonly string[];
   /** Whether an applied flag changes the batches (a `'data'` rule). */
   readonly dataChanged: boolean;
@@ -90,6 +93,9 @@ export function resumeRun<Run extends object>(
     run[key] = after;
     dataChanged ||= rule.change === 'data';
     changes.push(`${rule.flag} ${describe(after)} replaces the checkpoint's ${describe(before)}`);
+  }
+  if (dataChanged) {
+    changes.push('the batches change, so training starts a new pass over the data (no longer an exact continuation)');
   }
   return { run: run as Run, changes, dataChanged };
 }

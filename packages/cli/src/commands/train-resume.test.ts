@@ -166,6 +166,7 @@ describe('ganforge train ... --resume with explicit flags', () => {
       `--limit 8 replaces the checkpoint's ${run(kept)['limit']}`,
       `--batch-size 4 replaces the checkpoint's ${run(kept)['batchSize']}`,
       `--loss 'hinge' replaces the checkpoint's '${run(kept)['loss']}'`,
+      'the batches change, so training starts a new pass over the data (no longer an exact continuation)',
     ]) {
       expect(other.stderr).toContain(`[ganforge] resume: ${line}\n`);
     }
