@@ -57,6 +57,25 @@ function adamIterations(saved: Checkpoint): number {
 }
 
 /**
+ * A fresh Adam after one step holds m = (1 - b1) g and v = (1 - b2) g^2 for every weight, so
+ * |m| / sqrt(v) = (1 - b1) / sqrt(1 - b2) = 15.81 for b1 = 0.5, b2 = 0.999, whatever g. Moments
+ * carried over from earlier steps give other ratios: the largest distance from 15.81 tells them apart.
+ */
+function largestMomentRatioDeviation(saved: Checkpoint): number {
+  const slots = values(saved.optimizers.generator);
+  const fresh = 0.5 / Math.sqrt(0.001);
+  let largest = 0;
+  for (const [name, m] of slots) {
+    if (!name.endsWith('/m')) continue;
+    const v = slots.get(`${name.slice(0, -2)}/v`)!;
+    for (let i = 0; i < m.length; i++) {
+      if (v[i]! > 1e-30) largest = Math.max(largest, Math.abs(Math.abs(m[i]!) / Math.sqrt(v[i]!) - fresh));
+    }
+  }
+  return largest;
+}
+
+/**
  * Largest |change| of any trained generator weight between two checkpoints (batch-norm moving
  * statistics are updated by momentum, not by the optimizer, and are left out).
  */
@@ -119,6 +138,7 @@ describe('ganforge train ... --resume with explicit flags', () => {
     expect(generatorAdam(resumed).learningRate).toBe(0.01);
     // ... Adam went on from its restored state (not from a fresh optimizer) ...
     expect(adamIterations(resumed)).toBe(adamIterations(started) + 1);
+    expect(largestMomentRatioDeviation(resumed)).toBeGreaterThan(1);
     // ... and the step it took is one that the recorded rate cannot produce.
     const update = largestUpdate(started, resumed);
     expect(update).toBeGreaterThan(adamStepBound(recordedRate, 3));
