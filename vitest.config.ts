@@ -32,7 +32,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'scripts/**/*.test.mjs'],
           exclude: ['**/*.slow.test.ts', '**/*.gpu.test.ts', '**/*.browser.test.ts', '**/node_modules/**'],
           testTimeout: 120_000,
         },
