@@ -13,7 +13,7 @@ import type { BrowserBackendName } from '../browser-backend-names.js';
 import { IndexedDbCheckpointStore } from '../indexeddb-checkpoint-store.js';
 import { connectTrainingWorker } from '../training-client.js';
 import type { TrainingJob, WorkerStepEvent } from '../training-job.js';
-import { useBackend } from '../use-backend.js';
+import { defaultBrowserAdapters, useBackend } from '../use-backend.js';
 
 const wasmPaths = new URL('/wasm/', location.href).href;
 
@@ -39,7 +39,23 @@ async function generate(
   return values;
 }
 
+/**
+ * useBackend's own choice between WASM and CPU (GPU backends left out: headless machines differ)
+ * when tfjs-backend-wasm's files are not where it looks. tfjs tries WASM once per page.
+ */
+async function chooseWithoutWasmFiles(folder?: string) {
+  const adapters = defaultBrowserAdapters({ wasmPaths: folder }).filter(
+    (adapter) => adapter.name === 'wasm' || adapter.name === 'cpu',
+  );
+  try {
+    return { chosen: (await useBackend({ adapters, wasmPaths: folder, log: false })).name };
+  } catch (error) {
+    const { name, code, message } = error as { name: string; code?: string; message: string };
+    return { error: { name, code, message }, cpuWhenAsked: (await useBackend({ backend: 'cpu', log: false })).name };
+  }
+}
 const api = {
+  chooseWithoutWasmFiles,
   /** Trains a tiny DCGAN in a worker on one backend; pauses after step 2 and checks no step runs while paused. */
   async trainInWorker(backend: BrowserBackendName) {
     const client = connectTrainingWorker(new Worker('/test-worker.js', { type: 'module' }));
