@@ -26,15 +26,18 @@ function chromiumPath() {
   return process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
 }
 
-/** The Vulkan loader as the dynamic linker finds it (ldconfig's cache, or LD_LIBRARY_PATH). */
+/**
+ * The Vulkan loader as Dawn's `dlopen('libvulkan.so.1')` finds it: `process.dlopen` asks the same dynamic
+ * linker. A library that loads but is no Node addon fails with "Module did not self-register"; only the
+ * linker's not-found message means missing (the same check as packages/backend-node's vulkan-availability.ts).
+ */
 function hasVulkanLoader() {
-  const fromPath = (process.env['LD_LIBRARY_PATH'] ?? '').split(':').filter(Boolean);
-  if (fromPath.some((folder) => existsSync(join(folder, 'libvulkan.so.1')))) return true;
-  for (const ldconfig of ['/sbin/ldconfig', '/usr/sbin/ldconfig', 'ldconfig']) {
-    const result = spawnSync(ldconfig, ['-p'], { encoding: 'utf8' });
-    if (result.status === 0) return /^\s*libvulkan\.so\.1 /m.test(result.stdout);
+  try {
+    process.dlopen({ exports: {} }, 'libvulkan.so.1');
+    return true;
+  } catch (error) {
+    return !/cannot open shared object file|No such file or directory/.test(String(error));
   }
-  return false;
 }
 
 function hasSoftwareVulkanDriver() {
