@@ -10,10 +10,13 @@
  *   `cpu` backend fails (it forgot `await useBackend()`).
  * - A training example must show progress (`onStep`), and each image/JSON file it names must exist
  *   afterwards with the format its extension says.
- * - `sh` blocks are long trainings, reproduction recipes or installs (minutes to hours, or files the
- *   reader brings), so they are checked, not run: every `ganforge` subcommand and `--flag` against
- *   the built CLI's `--help`, `pnpm` scripts and `--filter` names against the package.json files,
- *   `npm install` names against the workspace, script paths against the tree (shell-commands.ts).
+ * - `sh` blocks are mostly long trainings, reproduction recipes or installs (minutes to hours, or
+ *   files the reader brings), so every command is checked: each `ganforge` subcommand and `--flag`
+ *   against the built CLI's `--help`, `pnpm` scripts and `--filter` names against the package.json
+ *   files, `npm install` names against the workspace, script paths against the tree
+ *   (shell-commands.ts). The quick `ganforge` commands listed in `quickCommands` also run, in
+ *   their block's order, under the same GANFORGE_MAX_STEPS and backend rules. (`eval parzen` is
+ *   left out: it takes ~4 minutes here whatever the step count.)
  * - A block marked `<!-- readme-example: not-runnable: REASON -->` must still compile in its language.
  * Needs the packages built (`pnpm test` builds them first).
  */
@@ -53,8 +56,16 @@ const readerInputs: Record<string, (folder: string) => string[]> = {
   },
 };
 
-function runExample(command: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, GANFORGE_MAX_STEPS: maxSteps };
+function runExample(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+): Promise<{ code: number | null; output: string }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GANFORGE_MAX_STEPS: maxSteps,
+    PATH: `${join(packageFolder, 'node_modules/.bin')}:${process.env.PATH}`, // `ganforge` as a consumer has it
+  };
   delete env.GANFORGE_BACKEND; // the example must pick its backend itself
   for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
   return new Promise((resolve, reject) => {
@@ -67,6 +78,29 @@ function runExample(command: string, args: string[], cwd: string): Promise<{ cod
   });
 }
 
+/** Training never ran on tfjs's plain-JS cpu backend: each GANFORGE_MAX_STEPS line names another. */
+function expectNoCpuTraining(output: string): void {
+  for (const cap of capLines(output)) {
+    expect(
+      cap.backend,
+      `${cap.loop} trained on tfjs's plain-JS cpu backend: call \`await useBackend()\` from @ganforge/backend-node first`,
+    ).not.toBe('cpu');
+  }
+}
+
+function expectImageFile(folder: string, name: string): void {
+  const path = join(folder, name);
+  expect(existsSync(path), `the example names ${name} but did not write it`).toBe(true);
+  expect(formatOfBytes(readFileSync(path)), `${name}'s bytes`).toBe(formatOfName(name));
+}
+
+function freshFolder(block: ReadmeCodeBlock): string {
+  const folder = join(packageFolder, '.work', `${block.file.replace(/\W+/g, '-')}-${block.line}`);
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  return folder;
+}
+
 const helpTexts = new Map<string, string>();
 const cliHelp: CliHelp = (path) => {
   const key = path.join(' ');
@@ -75,6 +109,18 @@ const cliHelp: CliHelp = (path) => {
     helpTexts.set(key, execFileSync(process.execPath, [cliBin, ...path, '--help'], { encoding: 'utf8' }));
   }
   return helpTexts.get(key)!;
+};
+
+/**
+ * `ganforge` commands of the sh blocks that run here (with their block's earlier quick commands
+ * before them, in one folder), by the start of their text. Each must still be found in a README.
+ */
+const quickCommands: Record<string, readonly string[]> = {
+  'packages/cli/README.md': [
+    'ganforge demo',
+    'ganforge train dcgan --dataset mnist',
+    'ganforge sample --checkpoint runs/mnist',
+  ],
 };
 
 function title(block: ReadmeCodeBlock): string {
@@ -98,10 +144,7 @@ describe('README code blocks', () => {
       });
     } else if (runnable(block)) {
       it(`${title(block)} runs as pasted`, { timeout: 600_000 }, async () => {
-        const slug = `${block.file.replace(/\W+/g, '-')}-${block.line}`;
-        const folder = join(packageFolder, '.work', slug);
-        rmSync(folder, { recursive: true, force: true });
-        mkdirSync(folder, { recursive: true });
+        const folder = freshFolder(block);
         const inputs = readerInputs[block.file]?.(folder) ?? [];
         const typescript = block.language.startsWith('t');
         const file = typescript ? 'example.ts' : 'example.mjs';
@@ -120,29 +163,36 @@ describe('README code blocks', () => {
             0,
           );
         }
-        for (const cap of caps) {
-          expect(
-            cap.backend,
-            `${cap.loop} trained on tfjs's plain-JS cpu backend: call \`await useBackend()\` from @ganforge/backend-node first`,
-          ).not.toBe('cpu');
-        }
+        expectNoCpuTraining(output);
         expect(
           callsWithoutProgress(block.code).map((call) => call.name),
           'training calls without an onStep progress report',
         ).toEqual([]);
         for (const name of namedOutputFiles(block.code).filter((name) => !inputs.includes(name))) {
-          const path = join(folder, name);
-          expect(existsSync(path), `the example names ${name} but did not write it`).toBe(true);
-          expect(formatOfBytes(readFileSync(path)), `${name}'s bytes`).toBe(formatOfName(name));
+          expectImageFile(folder, name);
         }
       });
     } else if (shell(block)) {
-      it(`${title(block)}: each command exists as written`, () => {
+      it(`${title(block)}: each command exists as written; the quick ones run`, { timeout: 600_000 }, async () => {
         const { commands, aliases } = shellCommands(block.code);
         expect(commands.length).toBeGreaterThan(0);
         expect(commands.flatMap((command) => shellCommandProblems(command, { root, help: cliHelp, aliases }))).toEqual(
           [],
         );
+        const quick = quickCommands[block.file] ?? [];
+        const toRun = commands.filter((command) => quick.some((start) => command.join(' ').startsWith(start)));
+        const found = quick.filter((start) => toRun.some((command) => command.join(' ').startsWith(start)));
+        expect(found, 'quick commands the test runs that the README no longer has').toEqual(quick);
+        const folder = toRun.length > 0 ? freshFolder(block) : '';
+        for (const [command, ...args] of toRun) {
+          const { code, output } = await runExample(command!, args, folder);
+          writeFileSync(join(folder, 'output.log'), output, { flag: 'a' });
+          const tail = output.split('\n').slice(-30).join('\n');
+          expect(code, `exit code of ${[command, ...args].join(' ')}; output:\n${tail}`).toBe(0);
+          expectNoCpuTraining(output);
+          const out = args[args.indexOf('--out') + 1];
+          if (args.includes('--out') && out && formatOfName(out) !== 'unknown') expectImageFile(folder, out);
+        }
       });
     } else {
       it(`${title(block)} has a language the README test runs or checks`, () => {
