@@ -11,6 +11,7 @@ export default tseslint.config(
       '.turbo/**',
       '.gpu-check/**',
       '.cache/**',
+      'test-support/readme-examples/.work/**',
     ],
   },
   js.configs.recommended,
