@@ -69,7 +69,8 @@ function runExample(
   delete env.GANFORGE_BACKEND; // the example must pick its backend itself
   for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Killed (SIGTERM) before vitest's 600 s test timeout, so no example outlives its test.
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 540_000 });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
