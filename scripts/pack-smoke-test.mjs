@@ -4,9 +4,10 @@
 // there: every tarball ships the LICENSE; the tree holds one tfjs-core and no unmet peer; `import`
 // and `require` of every entry point work and leave plain tfjs ops running on tfjs's default
 // backend; the TypeScript types resolve under moduleResolution node16, node10 and bundler; the CLI's
-// bin runs and finds a model package from any working directory.
+// bin runs and finds a model package from any working directory. Then every `npm install` (and
+// `npm pkg set`) command the READMEs and docs give runs as written, file by file (see checkDocumentedInstalls).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Buffer } from 'node:buffer';
@@ -244,4 +245,71 @@ function gradientPng(width, height) {
     chunk('IDAT', deflateSync(Buffer.from(rows.map(Math.round)))),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+// Every npm command the docs give a user, in each document's order, in a fresh project per document:
+// `npm install <packages>` must succeed without --legacy-peer-deps and leave one tfjs-core and no
+// unmet peer. @ganforge/* are not on the registry yet, so they come from the tarballs (as file:
+// dependencies with matching overrides); `-g` installs into the project; install scripts of
+// @tensorflow/tfjs-node(-gpu) are skipped (they download libtensorflow, unreachable here), so for
+// those the dependency resolution is what is checked.
+checkDocumentedInstalls();
+
+function checkDocumentedInstalls() {
+  const documents = [
+    'README.md',
+    ...readdirSync(packagesDir).map((name) => `packages/${name}/README.md`),
+    ...readdirSync(join(root, 'docs'))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `docs/${name}`),
+    ...readdirSync(join(root, 'examples')).map((name) => `examples/${name}/README.md`),
+  ].filter((path) => existsSync(join(root, path)));
+  const command = /(?<![\w@./-])npm (install|i|pkg set) ([^`\n#&;|]*)/g;
+  let checked = 0;
+  for (const document of documents) {
+    const steps = [...readFileSync(join(root, document), 'utf8').matchAll(command)].map(([, verb, rest]) => ({
+      verb,
+      args: rest.trim().split(/\s+/).filter(Boolean),
+    }));
+    if (!steps.some(({ verb }) => verb !== 'pkg set')) continue;
+    const project = mkdtempSync(join(work, 'docs-'));
+    const manifest = { name: 'docs-consumer', private: true, version: '1.0.0', dependencies: {}, overrides };
+    writeFileSync(join(project, 'package.json'), JSON.stringify(manifest, null, 2));
+    for (const { verb, args } of steps) {
+      const shown = `npm ${verb} ${args.join(' ')}`;
+      if (verb === 'pkg set') {
+        run('npm', ['pkg', 'set', ...args.map((arg) => arg.replace(/^'(.*)'$/, '$1'))], project);
+        continue;
+      }
+      const current = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
+      const packages = args.filter((arg) => !arg.startsWith('-'));
+      for (const spec of packages) {
+        const at = spec.lastIndexOf('@');
+        const [name, range] = at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, undefined];
+        // What `npm install <name>` saves: ^ the version the registry's latest tag names.
+        current.dependencies[name] = tarballs[name]
+          ? `file:${tarballs[name]}`
+          : (range ?? `^${run('npm', ['view', name, 'version'], project).trim()}`);
+      }
+      writeFileSync(join(project, 'package.json'), JSON.stringify(current, null, 2));
+      const native = packages.some((spec) => spec.startsWith('@tensorflow/tfjs-node'));
+      try {
+        run(
+          'npm',
+          ['install', '--no-audit', '--no-fund', '--loglevel=error', ...(native ? ['--ignore-scripts'] : [])],
+          project,
+        );
+      } catch (error) {
+        throw new Error(`${document}: \`${shown}\` failed: ${error.message}`);
+      }
+      checked++;
+    }
+    run('npm', ['ls', '--all'], project);
+    const cores = new Set(
+      run('npm', ['ls', '@tensorflow/tfjs-core', '--all', '--parseable'], project).trim().split('\n').filter(Boolean),
+    );
+    if (cores.size > 1) throw new Error(`${document}: its installs left ${cores.size} copies of @tensorflow/tfjs-core`);
+    console.log(`${document}: ${steps.map(({ verb, args }) => `npm ${verb} ${args.join(' ')}`).join('; ')} ok`);
+  }
+  console.log(`documented installs ok: ${checked} npm install commands`);
 }
