@@ -70,7 +70,9 @@ export function fileSystemHandler(path: string): tf.io.IOHandler {
 
 /**
  * Lets tfjs URLs `file://...` load and save through {@link fileSystemHandler} (as tfjs-node does).
- * Registers only when no other handler (tfjs-node's) serves file:// already; calling it again is harmless.
+ * Registers only when no other handler (tfjs-node's) serves file:// already, and steps aside when
+ * tfjs-node is loaded later (as `useBackend()` does), so file:// never gets two handlers; calling
+ * it again is harmless.
  */
 export function registerFileSystemRouter(): void {
   const probe = 'file:///ganforge-probe/model.json';
@@ -82,9 +84,13 @@ export function registerFileSystemRouter(): void {
   }
 }
 
-// tfjs routers answer null for URLs they do not serve, though the type says IOHandler.
+// tfjs routers answer null for URLs they do not serve, though the type says IOHandler. tfjs-node
+// (backend 'tensorflow') registers its own file:// router on import: with ours answering too, tfjs
+// would refuse every file:// URL ("Found more than one load handlers").
 const fileUrlRouter = (url: string | string[]) =>
-  (typeof url === 'string' && url.startsWith('file://') ? fileSystemHandler(url) : null) as tf.io.IOHandler;
+  (typeof url === 'string' && url.startsWith('file://') && tf.findBackendFactory('tensorflow') === null
+    ? fileSystemHandler(url)
+    : null) as tf.io.IOHandler;
 
 function concatenate(buffers: readonly Uint8Array[]): ArrayBuffer {
   const total = buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0);
