@@ -21,7 +21,7 @@
  * Needs the packages built (`pnpm test` builds them first).
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,6 +56,20 @@ const readerInputs: Record<string, (folder: string) => string[]> = {
   },
 };
 
+/**
+ * A folder with the `ganforge` command as a consumer's `node_modules/.bin` has it. pnpm links a workspace
+ * package's bin only when its target exists at install time, and on a fresh clone `pnpm install` runs before
+ * the build writes packages/cli/dist/bin.js, so the link pnpm would make is missing there.
+ */
+function consumerBinFolder(): string {
+  const folder = join(packageFolder, '.work', 'bin');
+  mkdirSync(folder, { recursive: true });
+  const shim = join(folder, 'ganforge');
+  writeFileSync(shim, `#!/bin/sh\nexec node ${JSON.stringify(cliBin)} "$@"\n`);
+  chmodSync(shim, 0o755);
+  return folder;
+}
+
 function runExample(
   command: string,
   args: readonly string[],
@@ -64,7 +78,7 @@ function runExample(
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     GANFORGE_MAX_STEPS: maxSteps,
-    PATH: `${join(packageFolder, 'node_modules/.bin')}:${process.env.PATH}`, // `ganforge` as a consumer has it
+    PATH: `${consumerBinFolder()}:${join(packageFolder, 'node_modules/.bin')}:${process.env.PATH}`,
   };
   delete env.GANFORGE_BACKEND; // the example must pick its backend itself
   for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
