@@ -1,6 +1,6 @@
 import { GanForgeError, InvalidArgumentError } from '@ganforge/core';
-import type { RgbaImage } from '@ganforge/data';
-import * as tf from '@tensorflow/tfjs';
+import { type RgbaImage, rgbaImageToTensor } from '@ganforge/data';
+import type * as tf from '@tensorflow/tfjs';
 
 /** A browser could not decode an image Blob. */
 export class BrowserImageDecodeError extends GanForgeError {
@@ -73,14 +73,5 @@ export async function readImageBlob(blob: Blob, options: { channels?: 1 | 3 | 4 
   if (channels !== 1 && channels !== 3 && channels !== 4) {
     throw new InvalidArgumentError('options.channels', '1, 3 or 4', channels);
   }
-  const image = await decodeImageBlob(blob);
-  return tf.tidy(() => {
-    const rgba = tf.tensor3d(image.data, [image.height, image.width, 4], 'int32');
-    if (channels === 4) return rgba;
-    const rgb = rgba.slice([0, 0, 0], [-1, -1, 3]);
-    // ITU-R BT.601 luma, as PIL's convert('L') and @ganforge/data/node's readImage compute it.
-    return channels === 3
-      ? rgb
-      : (rgb.toFloat().mul([0.299, 0.587, 0.114]).sum(2, true).round().toInt() as tf.Tensor3D);
-  });
+  return rgbaImageToTensor(await decodeImageBlob(blob), channels);
 }

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 import { assertInteger, GanForgeError, InvalidArgumentError } from '@ganforge/core';
-import { pixelsToSymmetric, type RgbaImage } from '@ganforge/data';
+import { pixelsToSymmetric, type RgbaImage, rgbaImageToTensor } from '@ganforge/data';
 import * as tf from '@tensorflow/tfjs';
 
 import { ImageCodecUnavailableError, loadImageCodec } from './image-codec.js';
@@ -79,19 +79,7 @@ export async function readImage(path: string, options: ReadImageOptions = {}): P
     throw new InvalidArgumentError('options.channels', '1, 3 or 4', channels);
   }
   const image = await decodeImage(await readFile(path), path);
-  return rgbaToTensor(image, channels);
-}
-
-function rgbaToTensor(image: RgbaImage, channels: 1 | 3 | 4): tf.Tensor3D {
-  return tf.tidy(() => {
-    const rgba = tf.tensor3d(image.data, [image.height, image.width, 4], 'int32');
-    if (channels === 4) return rgba;
-    const rgb = rgba.slice([0, 0, 0], [-1, -1, 3]);
-    // ITU-R BT.601 luma, as PIL's convert('L') computes it.
-    return channels === 3
-      ? rgb
-      : (rgb.toFloat().mul([0.299, 0.587, 0.114]).sum(2, true).round().toInt() as tf.Tensor3D);
-  });
+  return rgbaImageToTensor(image, channels);
 }
 
 export interface LoadImageFolderOptions {
