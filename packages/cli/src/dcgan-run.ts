@@ -15,7 +15,13 @@ import { loadImageFolder, loadMnist, saveImageGrid } from '@ganforge/data/node';
 import * as tf from '@tensorflow/tfjs';
 
 import { trainingProgress } from './progress.js';
-import { checkpointForNewData, reportResume, type ResumeRules, resumeRun } from './resume-settings.js';
+import {
+  checkpointForNewData,
+  imageGanResumeRules,
+  reportResume,
+  type ResumeRules,
+  resumeRun,
+} from './resume-settings.js';
 
 /** Everything that defines a DCGAN run; stored in the checkpoint's metadata so `sample` and `--resume` can rebuild it. */
 export interface DcganRunOptions {
@@ -53,17 +59,8 @@ const architecture = 'the checkpoint holds weights of this shape';
 
 /** What each DCGAN setting may do on `--resume` (see {@link resumeRun}). */
 export const dcganResumeRules: ResumeRules<DcganRunOptions> = {
-  dataset: { flag: '--dataset', change: 'data' },
-  size: { flag: '--size', change: 'refuse', reason: architecture },
-  channels: { flag: '--channels', change: 'refuse', reason: architecture },
+  ...imageGanResumeRules(architecture),
   latentDim: { flag: '--latent-dim', change: 'refuse', reason: architecture },
-  filters: { flag: '--filters', change: 'refuse', reason: architecture },
-  conditional: { flag: '--conditional', change: 'refuse', reason: 'the models take a class input or not' },
-  loss: { flag: '--loss', change: 'apply' },
-  learningRate: { flag: '--lr', change: 'apply' },
-  batchSize: { flag: '--batch-size', change: 'data' },
-  seed: { flag: '--seed', change: 'refuse', reason: 'the seed is the state of every random stream of the run' },
-  limit: { flag: '--limit', change: 'data' },
 };
 
 /** Data set names that `loadMnist` reads; anything else is a folder of images. */

@@ -23,6 +23,32 @@ export interface ResumeRule {
 /** A rule for every field of a run's recorded options; `null` for fields no flag sets. */
 export type ResumeRules<Run> = { readonly [Key in keyof Required<Run>]: ResumeRule | null };
 
+/** `--seed` on resume: refused, since the seed is the state of every random stream (core's `restore()` checks it too). */
+export const seedResumeRule: ResumeRule = {
+  flag: '--seed',
+  change: 'refuse',
+  reason: 'the seed is the state of every random stream of the run',
+};
+
+/**
+ * The rules the image GANs trained on MNIST or an image folder share (`train dcgan`, `train lapgan`);
+ * `architecture` says why a shape flag cannot change.
+ */
+export function imageGanResumeRules(architecture: string) {
+  return {
+    dataset: { flag: '--dataset', change: 'data' },
+    size: { flag: '--size', change: 'refuse', reason: architecture },
+    channels: { flag: '--channels', change: 'refuse', reason: architecture },
+    filters: { flag: '--filters', change: 'refuse', reason: architecture },
+    conditional: { flag: '--conditional', change: 'refuse', reason: 'the models take a class input or not' },
+    loss: { flag: '--loss', change: 'apply' },
+    learningRate: { flag: '--lr', change: 'apply' },
+    batchSize: { flag: '--batch-size', change: 'data' },
+    seed: seedResumeRule,
+    limit: { flag: '--limit', change: 'data' },
+  } as const satisfies Record<string, ResumeRule>;
+}
+
 export interface ResumedRun<Run> {
   /** The options to resume with: the recorded ones, with the applied flags over them. */
   readonly run: Run;

@@ -31,6 +31,7 @@ import {
   reportResume,
   type ResumeRules,
   resumeRun,
+  seedResumeRule,
 } from '../resume-settings.js';
 import { assertStopCondition } from '../run-options.js';
 
@@ -84,7 +85,7 @@ export const srganResumeRules: ResumeRules<SrganRunOptions> = {
   batchSize: { flag: '--batch-size', change: 'data' },
   cropsPerEpoch: { flag: '--crops-per-epoch', change: 'data' },
   lr: { flag: '--lr', change: 'apply' },
-  seed: { flag: '--seed', change: 'refuse', reason: 'the seed is the state of every random stream of the run' },
+  seed: seedResumeRule,
   init: { flag: '--init', change: 'refuse', reason: 'the generator goes on from the checkpoint' },
   blocks: { flag: '--blocks', change: 'refuse', reason: generatorShape },
   filters: { flag: '--filters', change: 'refuse', reason: generatorShape },

@@ -21,7 +21,14 @@ import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { trainingProgress } from '../progress.js';
 import { addRunOptions, assertStopCondition, runSchedule } from '../run-options.js';
 import { assertDatasetFitsModel, mnistVariants } from '../dcgan-run.js';
-import { checkpointForNewData, explicitFlags, reportResume, type ResumeRules, resumeRun } from '../resume-settings.js';
+import {
+  checkpointForNewData,
+  explicitFlags,
+  imageGanResumeRules,
+  reportResume,
+  type ResumeRules,
+  resumeRun,
+} from '../resume-settings.js';
 import { writeLapGanGrids } from './sample-lapgan.js';
 
 /** Everything that defines a LAPGAN run; stored in every level checkpoint (`metadata.run`) so `sample` and `--resume` can rebuild it. */
@@ -67,20 +74,11 @@ const architecture = 'the level checkpoints hold weights of this shape';
 
 /** What each LAPGAN setting may do on `--resume` (see {@link resumeRun}). */
 export const lapganResumeRules: ResumeRules<LapGanRunOptions> = {
+  ...imageGanResumeRules(architecture),
   model: null,
-  dataset: { flag: '--dataset', change: 'data' },
-  size: { flag: '--size', change: 'refuse', reason: architecture },
-  channels: { flag: '--channels', change: 'refuse', reason: architecture },
   levels: { flag: '--levels', change: 'refuse', reason: 'the run has one checkpoint per pyramid level' },
-  filters: { flag: '--filters', change: 'refuse', reason: architecture },
   kernelSize: { flag: '--kernel-size', change: 'refuse', reason: architecture },
   hiddenUnits: { flag: '--hidden-units', change: 'refuse', reason: architecture },
-  conditional: { flag: '--conditional', change: 'refuse', reason: 'the models take a class input or not' },
-  loss: { flag: '--loss', change: 'apply' },
-  learningRate: { flag: '--lr', change: 'apply' },
-  batchSize: { flag: '--batch-size', change: 'data' },
-  seed: { flag: '--seed', change: 'refuse', reason: 'the seed is the state of every random stream of the run' },
-  limit: { flag: '--limit', change: 'data' },
 };
 
 /**

@@ -36,6 +36,7 @@ import {
   reportResume,
   type ResumeRules,
   resumeRun,
+  seedResumeRule,
 } from '../resume-settings.js';
 import { addRunOptions, assertStopCondition, runSchedule } from '../run-options.js';
 
@@ -95,7 +96,7 @@ export const textToImageResumeRules: ResumeRules<TextToImageRunOptions> = {
   latentDim: { flag: '--latent-dim', change: 'refuse', reason: architecture },
   learningRate: { flag: '--lr', change: 'apply' },
   batchSize: { flag: '--batch-size', change: 'data' },
-  seed: { flag: '--seed', change: 'refuse', reason: 'the seed is the state of every random stream of the run' },
+  seed: seedResumeRule,
   limit: { flag: '--limit', change: 'data' },
 };
 
