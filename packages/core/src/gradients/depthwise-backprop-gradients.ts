@@ -42,12 +42,10 @@ const backpropInputGradient: tf.GradConfig = {
     return {
       dy: () => depthwise(upstream as tf.Tensor, filter, a),
       filter: () =>
-        tf
-          .engine()
-          .runKernel('DepthwiseConv2dNativeBackpropFilter', { x: upstream as tf.Tensor, dy }, {
-            ...a,
-            filterShape: filter.shape,
-          } as unknown as tf.NamedAttrMap) as tf.Tensor,
+        tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: upstream as tf.Tensor, dy }, {
+          ...a,
+          filterShape: filter.shape,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor,
     };
   },
 };
@@ -60,12 +58,10 @@ const backpropFilterGradient: tf.GradConfig = {
     const a = attributes(attrs);
     return {
       x: () =>
-        tf
-          .engine()
-          .runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: upstream as tf.Tensor }, {
-            ...a,
-            inputShape: x.shape,
-          } as unknown as tf.NamedAttrMap) as tf.Tensor,
+        tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: upstream as tf.Tensor }, {
+          ...a,
+          inputShape: x.shape,
+        } as unknown as tf.NamedAttrMap) as tf.Tensor,
       dy: () => depthwise(x, upstream as tf.Tensor, a),
     };
   },
