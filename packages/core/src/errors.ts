@@ -60,10 +60,100 @@ export class NonFiniteLossError extends GanForgeError {
   }
 }
 
+/**
+ * Why a checkpoint was refused. `CHECKPOINT` is the general case; the others let callers branch:
+ * `CHECKPOINT_CHECKSUM` (the payload's bytes changed since it was written), `CHECKPOINT_HEADER`
+ * (a header field is missing, of the wrong type or out of range), `CHECKPOINT_MISMATCH` (weights do
+ * not fit the topology or the models they are loaded into).
+ */
+export type CheckpointErrorCode = 'CHECKPOINT' | 'CHECKPOINT_CHECKSUM' | 'CHECKPOINT_HEADER' | 'CHECKPOINT_MISMATCH';
+
 /** A checkpoint could not be read, written, or does not match the models it is loaded into. */
 export class CheckpointError extends GanForgeError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('CHECKPOINT', message, options);
+  constructor(message: string, options?: { cause?: unknown; code?: CheckpointErrorCode }) {
+    super(options?.code ?? 'CHECKPOINT', message, options);
+  }
+}
+
+/**
+ * A file's contents are not what its reader accepts (a model.json that is not a tfjs layers model,
+ * an image that does not decode, a caption file with a bad line). The message names the file, the
+ * expected and the received.
+ */
+export class InvalidFileError extends GanForgeError {
+  readonly path: string;
+
+  constructor(path: string, expected: string, received: string, options?: { cause?: unknown }) {
+    super('INVALID_FILE', `${path}: expected ${expected}, received ${received}.`, options);
+    this.path = path;
+  }
+}
+
+/** A file or folder a user named does not exist. */
+export class FileNotFoundError extends GanForgeError {
+  readonly argument: string;
+  readonly path: string;
+
+  constructor(argument: string, path: string, expected = 'an existing file', options?: { cause?: unknown }) {
+    super(
+      'FILE_NOT_FOUND',
+      `${argument}: expected ${expected}, received ${JSON.stringify(path)}, which does not exist.`,
+      options,
+    );
+    this.argument = argument;
+    this.path = path;
+  }
+}
+
+/**
+ * A path is refused before it is opened: it is not a regular file (a folder, FIFO, device or socket
+ * would hang or mislead a reader), or a path written inside a file (a model.json's weight shards)
+ * points outside the folder that file belongs to.
+ */
+export class UnsafePathError extends GanForgeError {
+  readonly path: string;
+
+  constructor(path: string, reason: string) {
+    super('UNSAFE_PATH', `${path}: refused: ${reason}.`);
+    this.path = path;
+  }
+}
+
+/**
+ * An input is larger than a stated limit, checked before anything is allocated for it. `option`
+ * names the setting that raises the limit.
+ */
+export class SizeLimitError extends GanForgeError {
+  readonly what: string;
+  readonly limit: number;
+  readonly received: number;
+  readonly option: string;
+
+  constructor(what: string, limit: number, received: number, unit: string, option: string) {
+    super(
+      'SIZE_LIMIT',
+      `${what}: expected at most ${limit.toLocaleString('en-US')} ${unit}, received ${received.toLocaleString('en-US')} ${unit}. ` +
+        `If you trust this input, raise the limit with ${option}.`,
+    );
+    this.what = what;
+    this.limit = limit;
+    this.received = received;
+    this.option = option;
+  }
+}
+
+/** Another process is training into the same run folder; two writers would interleave checkpoints. */
+export class RunFolderLockedError extends GanForgeError {
+  readonly folder: string;
+  readonly holder: string;
+
+  constructor(folder: string, holder: string) {
+    super(
+      'RUN_FOLDER_LOCKED',
+      `${folder}: another process (${holder}) is training into this run folder. Wait for it to finish, stop it, or choose another --out.`,
+    );
+    this.folder = folder;
+    this.holder = holder;
   }
 }
 

@@ -17,12 +17,18 @@ export type { BatchOptions, Dataset, TrainingBatch } from './dataset.js';
 export {
   BackendUnavailableError,
   CheckpointError,
+  type CheckpointErrorCode,
   describedAs,
+  FileNotFoundError,
   GanForgeError,
   InvalidArgumentError,
+  InvalidFileError,
   KernelNotRegisteredError,
   NonFiniteLossError,
+  RunFolderLockedError,
   ShapeMismatchError,
+  SizeLimitError,
+  UnsafePathError,
 } from './errors.js';
 export type { AdversarialLoss } from './losses/adversarial-loss.js';
 export { hingeLoss } from './losses/hinge-loss.js';
