@@ -66,7 +66,7 @@ export {
 } from './regularizers/penalty-layer-support.js';
 export { r1Penalty, type R1PenaltyOptions } from './regularizers/r1-penalty.js';
 export { UnsupportedPenaltyLayerError } from './regularizers/unsupported-penalty-layer-error.js';
-export { deriveSeed, seededRandom, shuffledIndices } from './seeds.js';
+export { deriveSeed, seededRandom, shuffledIndices, tfjsSeed } from './seeds.js';
 export {
   assertInteger,
   assertIsTensor,

@@ -10,6 +10,25 @@ export function deriveSeed(seed: number, stream: string, counter: number): numbe
   return Math.abs(seedrandom(`${seed}:${stream}:${counter}`).int32()) || 1;
 }
 
+/**
+ * The seed to hand a tfjs random op for a GANForge seed. tfjs's normal draws (`tf.randomNormal`,
+ * `tf.truncatedNormal`, `tf.randomGamma`, and the layer initializers built on them: randomNormal,
+ * truncatedNormal, glorotNormal, heNormal, leCunNormal) read a seed of 0 as "no seed"
+ * (`seed ? seed : Math.random()` in tfjs-core 4.22's `MPRandGauss`), so seed 0 would draw different
+ * values on every call. This maps 0 to 2^32, a seed no user (at most 2^31 - 1) or {@link deriveSeed}
+ * (at most 2^31) can pass, and leaves every other seed as it is, so their draws do not change.
+ *
+ * @example
+ * ```ts
+ * const z = tf.randomNormal([4, 100], 0, 1, 'float32', tfjsSeed(0)); // the same z on every call
+ * ```
+ */
+export function tfjsSeed(seed: number): number {
+  return seed === 0 ? seedZeroForTfjs : seed;
+}
+
+const seedZeroForTfjs = 2 ** 32;
+
 /** A seeded uniform [0, 1) generator (Alea), for shuffles and other non-tensor randomness. */
 export function seededRandom(seed: number, stream: string): () => number {
   return seedrandom.alea(`${seed}:${stream}`);

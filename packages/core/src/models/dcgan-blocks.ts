@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { tfjsSeed } from '../seeds.js';
+
 // Radford et al. 2016, sec. 4: "All weights were initialized from a zero-centered Normal
 // distribution with standard deviation 0.02"; LeakyReLU slope 0.2; BN in both nets except G's
 // output and D's input layer. BN momentum 0.9 matches PyTorch's default (0.1 in its convention).
@@ -11,8 +13,8 @@ const batchNormEpsilon = 1e-5;
 
 /**
  * DCGAN's N(0, 0.02) weight initialisers, each with its own seed, counted up from `firstSeed`: a model
- * built twice from the same first seed gets the same weights. `firstSeed` must not be 0 (tfjs reads
- * an initializer seed of 0 as no seed).
+ * built twice from the same first seed gets the same weights. A seed of 0 goes through
+ * {@link tfjsSeed} (tfjs reads an initializer seed of 0 as no seed).
  */
 export class DcganInitializers {
   #next: number;
@@ -23,7 +25,7 @@ export class DcganInitializers {
 
   /** The next initialiser: N(mean, 0.02). */
   normal(mean = 0): ReturnType<typeof tf.initializers.randomNormal> {
-    return tf.initializers.randomNormal({ mean, stddev: weightStddev, seed: this.#next++ });
+    return tf.initializers.randomNormal({ mean, stddev: weightStddev, seed: tfjsSeed(this.#next++) });
   }
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
+import { DcganInitializers } from './dcgan-blocks.js';
 import { dcgan, dcganGenerator } from './dcgan.js';
 
 describe('dcgan', () => {
@@ -44,6 +45,11 @@ describe('dcgan', () => {
     const c = dcganGenerator({ size: 28, latentDim: 4, filters: 4, seed: 10 }).getWeights()[0]!;
     expect(tf.max(tf.abs(a.sub(b))).dataSync()[0]).toBe(0);
     expect(tf.max(tf.abs(a.sub(c))).dataSync()[0]).toBeGreaterThan(0);
+  });
+
+  it('DcganInitializers draws the same weights twice from first seed 0 (tfjs alone reads 0 as no seed)', () => {
+    const draw = () => tf.tidy(() => Array.from(new DcganInitializers(0).normal().apply([16], 'float32').dataSync()));
+    expect(draw()).toEqual(draw());
   });
 
   it('rejects unsupported sizes with a named error', () => {

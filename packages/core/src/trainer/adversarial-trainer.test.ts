@@ -186,6 +186,16 @@ describe('AdversarialTrainer', () => {
     expect(samples[0]).not.toEqual(samples[1]); // same noise, trained weights changed
   });
 
+  it('treats seed 0 as a seed: generate() repeats with seed 0 (also the default) and differs from seed 1', () => {
+    const trainer = unconditionalTrainer({ seed: 0 });
+    const draw = (seed?: number) =>
+      tf.tidy(() => Array.from(trainer.generate({ count: 4, ...(seed === undefined ? {} : { seed }) }).dataSync()));
+    // tfjs's randomNormal reads seed 0 as "no seed"; before tfjsSeed each call drew fresh noise.
+    expect(draw(0)).toEqual(draw(0));
+    expect(draw()).toEqual(draw(0));
+    expect(draw(0)).not.toEqual(draw(1));
+  });
+
   it('keeps an exponential moving average of the generator weights', async () => {
     const trainer = unconditionalTrainer({ ema: { decay: 0.5, warmup: false } });
     const kernel = () => trainer.generator.trainableWeights[0]!.read().clone();

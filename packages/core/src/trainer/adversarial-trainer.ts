@@ -20,7 +20,7 @@ import type { AdversarialLoss } from '../losses/adversarial-loss.js';
 import { registerMissingGradients } from '../gradients/register-missing-gradients.js';
 import { nonSaturatingLoss } from '../losses/non-saturating-loss.js';
 import type { DiscriminatorRegularizer } from '../regularizers/discriminator-regularizer.js';
-import { deriveSeed } from '../seeds.js';
+import { deriveSeed, tfjsSeed } from '../seeds.js';
 import { assertInteger, assertIsTensor, assertNumberInRange } from '../tensor-checks.js';
 import { GeneratorEma } from './generator-ema.js';
 import { dcganAdam, makeOptimizer, type OptimizerConfig } from './optimizer-config.js';
@@ -545,9 +545,10 @@ export class AdversarialTrainer {
 
   #drawNoise(count: number, seed: number): tf.Tensor2D {
     const noise = this.#noise as NoiseOptions;
+    // tfjs's uniform draw takes seed 0 as a seed; its normal draw needs tfjsSeed (0 reads as "no seed").
     return noise.distribution === 'uniform'
       ? tf.randomUniform([count, noise.dim], -1, 1, 'float32', seed)
-      : tf.randomNormal([count, noise.dim], 0, 1, 'float32', seed);
+      : tf.randomNormal([count, noise.dim], 0, 1, 'float32', tfjsSeed(seed));
   }
 
   #sampleInputs(samples: NonNullable<FitOptions['samples']>): GeneratorInputs {
