@@ -13,6 +13,12 @@ export { decodeCheckpoint, encodeCheckpoint } from './checkpoint/checkpoint-code
 export { loadGenerator } from './checkpoint/load-generator.js';
 export { assertCheckpointName, MemoryCheckpointStore } from './checkpoint/memory-checkpoint-store.js';
 export { deserializeModel, serializeModel } from './checkpoint/model-serialization.js';
+export {
+  modelFromArtifactsWithinBudget,
+  type ModelBudgetOptions,
+  type UntrustedModelArtifacts,
+} from './checkpoint/model-within-weight-budget.js';
+export { type CheckpointLimits, defaultCheckpointLimits } from './checkpoint/checkpoint-limits.js';
 export type { BatchOptions, Dataset, TrainingBatch } from './dataset.js';
 export {
   BackendUnavailableError,

@@ -74,8 +74,7 @@ describe('checkpoint codec', () => {
       ema: { decay: 0.9 },
       seed: 4,
     });
-    await expect(other.restore(checkpoint)).rejects.toThrow(
-      /generator: weight 0 \('dense_Dense\d+\/kernel'\) has shape \[5, 8\], the checkpoint's .* has \[3, 8\]/,
-    );
+    await expect(other.restore(checkpoint)).rejects.toThrow(CheckpointError);
+    await expect(other.restore(checkpoint)).rejects.toThrow(/generator/);
   });
 });

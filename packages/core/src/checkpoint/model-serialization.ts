@@ -1,8 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 
+import * as v from 'valibot';
+
 import { CheckpointError } from '../errors.js';
-import { registerGanForgeLayers } from '../models/register-layers.js';
 import type { SerializedModel, SerializedTensors } from './checkpoint.js';
+import { type LoadOrigin, refusal } from './load-refusal.js';
+import { modelFromArtifactsWithinBudget, type ModelBudgetOptions } from './model-within-weight-budget.js';
+import { describeSchemaIssue } from './schema-issue.js';
+import { formatShape, specByteLength, totalSpecBytes, type WeightSpec, weightSpecsSchema } from './weight-specs.js';
+
+const checkpointOrigin: LoadOrigin = { kind: 'checkpoint' };
 
 /** A tensor with a name, as `tf.Optimizer.getWeights()` returns them (tfjs does not export this type). */
 export interface NamedTensor {
@@ -40,50 +47,103 @@ export async function serializeTensors(tensors: readonly NamedTensor[]): Promise
   return { specs, data: joinWeightData(data) };
 }
 
-/** Decodes tensors written by {@link serializeTensors}, in order (names may repeat). */
-export function deserializeTensors(serialized: SerializedTensors): NamedTensor[] {
+/**
+ * Decodes tensors written by {@link serializeTensors}, in order (names may repeat). The specs are
+ * parsed and their total size checked against the data's length before any tensor is created; if
+ * decoding fails midway, the tensors already made are disposed.
+ *
+ * @param label names the tensors in errors (`checkpoint.optimizers.generator`).
+ * @throws CheckpointError code `CHECKPOINT_HEADER` (a malformed spec) or `CHECKPOINT_MISMATCH`
+ *   (the specs' sizes do not add up to the data's length).
+ */
+export function deserializeTensors(serialized: SerializedTensors, label = 'tensors'): NamedTensor[] {
+  if (serialized === null || typeof serialized !== 'object') {
+    throw refusal(checkpointOrigin, 'CHECKPOINT_HEADER', label, 'serialized tensors (specs, data)', String(serialized));
+  }
+  const specs = parseTensorSpecs(serialized.specs, `${label}.specs`);
+  const data: unknown = serialized.data;
+  if (!(data instanceof ArrayBuffer)) {
+    throw refusal(checkpointOrigin, 'CHECKPOINT_HEADER', `${label}.data`, 'an ArrayBuffer', typeof data);
+  }
+  const expected = totalSpecBytes(specs);
+  if (expected !== data.byteLength) {
+    throw refusal(
+      checkpointOrigin,
+      'CHECKPOINT_MISMATCH',
+      `${label}.data`,
+      `${expected.toLocaleString('en-US')} bytes (the sizes of the ${specs.length} tensors in ${label}.specs)`,
+      `${data.byteLength.toLocaleString('en-US')} bytes`,
+    );
+  }
   const result: NamedTensor[] = [];
   let offset = 0;
-  for (const spec of serialized.specs) {
-    const byteLength = tf.util.sizeFromShape(spec.shape) * bytesPerElement(spec.dtype);
-    const decoded = tf.io.decodeWeights(serialized.data.slice(offset, offset + byteLength), [spec]);
-    const tensor = decoded[spec.name];
-    if (!tensor) throw new CheckpointError(`Could not decode tensor '${spec.name}' from the checkpoint.`);
-    result.push({ name: spec.name, tensor });
-    offset += byteLength;
+  try {
+    for (const spec of specs) {
+      const byteLength = specByteLength(spec);
+      const decoded = tf.io.decodeWeights(data.slice(offset, offset + byteLength), [spec]);
+      const tensor = decoded[spec.name];
+      if (!tensor) throw new CheckpointError(`${label}: could not decode tensor '${spec.name}'.`);
+      result.push({ name: spec.name, tensor });
+      offset += byteLength;
+    }
+  } catch (error) {
+    tf.dispose(result.map(({ tensor }) => tensor));
+    throw error;
   }
   return result;
 }
 
-function bytesPerElement(dtype: string): number {
-  switch (dtype) {
-    case 'float32':
-    case 'int32':
-      return 4;
-    case 'bool':
-      return 1;
-    default:
-      throw new CheckpointError(
-        `Checkpoint tensors of dtype '${dtype}' are not supported (float32, int32 and bool are).`,
-      );
+// Optimizer slots repeat no names, but EMA and slot lists are matched by position, so repeated
+// names are allowed here (unlike a model's weights, which are matched by name).
+function parseTensorSpecs(value: unknown, field: string): WeightSpec[] {
+  const parsed = v.safeParse(weightSpecsSchema, value, { abortEarly: true });
+  if (!parsed.success) {
+    const issue = describeSchemaIssue(field, parsed.issues[0]);
+    throw refusal(checkpointOrigin, 'CHECKPOINT_HEADER', issue.field, issue.expected, issue.received);
   }
+  return parsed.output;
 }
 
-/** Rebuilds a model (topology and weights) from its serialized form; works in Node and browsers. */
-export async function deserializeModel(serialized: SerializedModel): Promise<tf.LayersModel> {
-  registerGanForgeLayers();
-  return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: serialized.topology,
-      weightSpecs: serialized.weightSpecs,
-      weightData: serialized.weightData,
-    }),
+/**
+ * Rebuilds a model (topology and weights) from its serialized form; works in Node and browsers.
+ * Never allocates beyond what the weights justify and checks every weight's name, shape and dtype
+ * against the topology (see {@link modelFromArtifactsWithinBudget}).
+ *
+ * @param options.label names the model in errors (`checkpoint.generator`); `limits` as in
+ *   {@link CheckpointLimits}.
+ * @throws CheckpointError (`CHECKPOINT_HEADER`, `CHECKPOINT_MISMATCH`) or SizeLimitError; nothing
+ *   stays allocated when it throws.
+ */
+export async function deserializeModel(
+  serialized: SerializedModel,
+  options: Pick<ModelBudgetOptions, 'label' | 'limits' | 'describeLimitOption'> = {},
+): Promise<tf.LayersModel> {
+  const label = options.label ?? 'model';
+  if (serialized === null || typeof serialized !== 'object') {
+    throw refusal(
+      checkpointOrigin,
+      'CHECKPOINT_HEADER',
+      label,
+      'a serialized model (topology, weightSpecs, weightData)',
+      String(serialized),
+    );
+  }
+  const weightData: unknown = serialized.weightData;
+  if (!(weightData instanceof ArrayBuffer)) {
+    throw refusal(checkpointOrigin, 'CHECKPOINT_HEADER', `${label}.weightData`, 'an ArrayBuffer', typeof weightData);
+  }
+  return modelFromArtifactsWithinBudget(
+    { modelTopology: serialized.topology, weightSpecs: serialized.weightSpecs, weightData },
+    { ...options, label },
   );
 }
 
 /**
- * Copies weights into `tensors` (a model's `weights`) by position, checking every shape, so that a
- * checkpoint loads into a freshly built model whatever tfjs named its layers in this process.
+ * Copies weights into `target` (a model's `weights`) by position, checking the count and every
+ * shape and dtype first, so that a checkpoint loads into a freshly built model whatever tfjs named
+ * its layers in this process, and nothing is written when anything differs.
+ *
+ * @throws CheckpointError code `CHECKPOINT_MISMATCH` naming the weight, the expected and the received.
  */
 export function assignWeightsInOrder(
   target: readonly tf.LayerVariable[],
@@ -92,23 +152,28 @@ export function assignWeightsInOrder(
 ): void {
   if (target.length !== source.length) {
     throw new CheckpointError(
-      `${what}: the checkpoint holds ${source.length} weight tensors but the model has ${target.length}. ` +
+      `${what}: expected ${target.length} weight tensors (the model's), received ${source.length} in the checkpoint. ` +
         'Build the model with the same options as the run that wrote the checkpoint.',
+      { code: 'CHECKPOINT_MISMATCH' },
     );
   }
   target.forEach((variable, index) => {
     const { name, tensor } = source[index]!;
-    if (!tf.util.arraysEqual(variable.shape as number[], tensor.shape)) {
+    if (!tf.util.arraysEqual(variable.shape as number[], tensor.shape) || variable.dtype !== tensor.dtype) {
       throw new CheckpointError(
-        `${what}: weight ${index} ('${variable.originalName}') has shape [${variable.shape.join(', ')}], ` +
-          `the checkpoint's ('${name}') has [${tensor.shape.join(', ')}]. Build the model with the same options as the run that wrote the checkpoint.`,
+        `${what}: weight ${index} ('${variable.originalName}') has shape ${formatShape(variable.shape)} ${variable.dtype}, ` +
+          `the checkpoint's ('${name}') has ${formatShape(tensor.shape)} ${tensor.dtype}. Build the model with the same options as the run that wrote the checkpoint.`,
+        { code: 'CHECKPOINT_MISMATCH' },
       );
     }
   });
   target.forEach((variable, index) => variable.write(source[index]!.tensor));
 }
 
-/** Reads a serialized model's weights in order. */
-export function modelWeights(serialized: SerializedModel): NamedTensor[] {
-  return deserializeTensors({ specs: serialized.weightSpecs, data: serialized.weightData });
+/** Reads a serialized model's weights in order (see {@link deserializeTensors}). */
+export function modelWeights(serialized: SerializedModel, label = 'model'): NamedTensor[] {
+  if (serialized === null || typeof serialized !== 'object') {
+    throw refusal(checkpointOrigin, 'CHECKPOINT_HEADER', label, 'a serialized model', String(serialized));
+  }
+  return deserializeTensors({ specs: serialized.weightSpecs, data: serialized.weightData }, label);
 }

@@ -1,0 +1,51 @@
+import type * as v from 'valibot';
+
+/** Where a schema failed, in words: the field's path, what it should hold and what it holds. */
+export interface SchemaIssueDescription {
+  /** `root` followed by the field's path, e.g. `checkpoint.generator.weightSpecs[3].shape`. */
+  readonly field: string;
+  readonly expected: string;
+  readonly received: string;
+}
+
+/**
+ * Turns valibot's first issue into a field path, an expectation and the received value. Validation
+ * actions in GANForge's schemas carry their expectation as their message ("a non-negative integer");
+ * type issues use valibot's `expected` ("Object", "Array", "number", a literal or a picklist).
+ */
+export function describeSchemaIssue(root: string, issue: v.BaseIssue<unknown>): SchemaIssueDescription {
+  let field = root;
+  for (const item of issue.path ?? []) {
+    const key = item.key;
+    if (typeof key === 'number') field += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) field += `.${key}`;
+    else field += `[${JSON.stringify(String(key))}]`;
+  }
+  if (issue.kind === 'schema' && issue.type.endsWith('object') && issue.received === 'undefined' && issue.path) {
+    return { field, expected: 'this field', received: 'nothing (the field is missing)' };
+  }
+  return { field, expected: expectation(issue), received: issue.received };
+}
+
+function expectation(issue: v.BaseIssue<unknown>): string {
+  if (issue.kind !== 'schema' || issue.expected === null) return issue.message;
+  switch (issue.type) {
+    case 'object':
+    case 'loose_object':
+    case 'strict_object':
+    case 'record':
+      return 'an object';
+    case 'array':
+      return 'an array';
+    case 'number':
+      return 'a number';
+    case 'string':
+      return 'a string';
+    case 'literal':
+      return `the value ${issue.expected}`;
+    case 'picklist':
+      return `one of ${issue.expected.replace(/^\((.*)\)$/, '$1')}`;
+    default:
+      return issue.expected;
+  }
+}
