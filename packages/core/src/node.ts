@@ -7,3 +7,18 @@ export {
   runFolderLockHolder,
   runFolderLockName,
 } from './files/lock-run-folder.js';
+export { readRegularFile, type ReadRegularFileOptions, regularFileSize } from './files/read-regular-file.js';
+export {
+  defaultMaxModelJsonBytes,
+  defaultMaxWeightBytes,
+  readTfjsModelFolder,
+  type TfjsModelFolderLimits,
+} from './files/read-tfjs-model-folder.js';
+export { resolveConfinedPath } from './files/resolve-confined-path.js';
+export {
+  manifestWeightBytes,
+  parseTfjsModelJson,
+  type TfjsModelJson,
+  tfjsModelJsonSchema,
+  type TfjsWeightSpec,
+} from './files/tfjs-model-json.js';

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 import { InvalidArgumentError } from '@ganforge/core';
+import { readTfjsModelFolder } from '@ganforge/core/node';
 import * as tf from '@tensorflow/tfjs';
 
 export interface LoadMnistClassifierOptions {
@@ -37,15 +37,7 @@ export function mnistClassifierFolder(variant: 'mnist' | 'fashion-mnist' = 'mnis
  */
 export async function loadMnistClassifier(options: LoadMnistClassifierOptions = {}): Promise<tf.LayersModel> {
   const folder = mnistClassifierFolder(options.variant ?? 'mnist');
-  const modelJson = JSON.parse(await readFile(`${folder}model.json`, 'utf8')) as tf.io.ModelJSON;
-  const weights = await readFile(`${folder}weights.bin`);
-  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-  return tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: modelJson.modelTopology,
-      weightSpecs: modelJson.weightsManifest.flatMap((group) => group.weights),
-      weightData,
-      userDefinedMetadata: modelJson.userDefinedMetadata,
-    }),
-  );
+  // The same checked reader as for strangers' models (schema, regular files, shards inside the folder,
+  // sizes): an install that was tampered with fails with a typed error instead of loading.
+  return tf.loadLayersModel(tf.io.fromMemory(await readTfjsModelFolder(`${folder}model.json`)));
 }

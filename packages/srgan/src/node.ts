@@ -2,7 +2,11 @@ import { registerFileSystemRouter } from './node/file-system-handler.js';
 
 export { fileSystemHandler, registerFileSystemRouter } from './node/file-system-handler.js';
 export { loadPhotos } from './node/load-photos.js';
-export { ModelNotFoundError, resolveUpscalingModel } from './node/resolve-upscaling-model.js';
+export {
+  ModelNotFoundError,
+  resolveUpscalingModel,
+  type ResolveUpscalingModelOptions,
+} from './node/resolve-upscaling-model.js';
 
 // Importing the Node entry makes file:// URLs work in loadUpscalingModel and vgg19FeatureExtractor.
 registerFileSystemRouter();

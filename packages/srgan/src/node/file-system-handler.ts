@@ -1,8 +1,9 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { InvalidArgumentError } from '@ganforge/core';
+import { readTfjsModelFolder, type TfjsModelFolderLimits, writeFileAtomically } from '@ganforge/core/node';
 import * as tf from '@tensorflow/tfjs';
 
 const weightsFileName = 'weights.bin';
@@ -10,7 +11,15 @@ const weightsFileName = 'weights.bin';
 /**
  * A tfjs IOHandler for a model folder (or a model.json path) on the local file system: `load()`
  * reads model.json and the weight shards it lists; `save()` writes model.json and one
- * `weights.bin`, each to a temporary file renamed into place.
+ * `weights.bin`, each atomically (temporary file, fsync, rename), weights first.
+ *
+ * `load()` reads a stranger's folder safely (see `readTfjsModelFolder` of `@ganforge/core/node`):
+ * shards must stay inside the folder (no `..`, absolute path, URL or symbolic link out), model.json
+ * and shards must be regular files, model.json at most `limits.maxModelJsonBytes` (64 MiB) and the
+ * weights at most `limits.maxWeightBytes` (1 GiB) bytes, and the shards must hold exactly the bytes
+ * the manifest's shapes and dtypes imply; all checked before any shard is read.
+ *
+ * @throws from `load()`: UnsafePathError, SizeLimitError, InvalidFileError, FileNotFoundError.
  *
  * @example
  * ```ts
@@ -18,7 +27,7 @@ const weightsFileName = 'weights.bin';
  * const again = await tf.loadLayersModel(fileSystemHandler('runs/srresnet/model/model.json'));
  * ```
  */
-export function fileSystemHandler(path: string): tf.io.IOHandler {
+export function fileSystemHandler(path: string, limits: TfjsModelFolderLimits = {}): tf.io.IOHandler {
   if (typeof path !== 'string' || path.length === 0) {
     throw new InvalidArgumentError('path', 'a folder or model.json path', path);
   }
@@ -30,17 +39,7 @@ export function fileSystemHandler(path: string): tf.io.IOHandler {
   };
   return {
     async load() {
-      const jsonPath = await modelJsonPath();
-      const json = JSON.parse(await readFile(jsonPath, 'utf8')) as tf.io.ModelJSON;
-      const folder = dirname(jsonPath);
-      const weightSpecs: tf.io.WeightsManifestEntry[] = [];
-      const buffers: Uint8Array[] = [];
-      for (const group of json.weightsManifest ?? []) {
-        weightSpecs.push(...group.weights);
-        for (const shard of group.paths) buffers.push(await readFile(join(folder, shard)));
-      }
-      const weightData = concatenate(buffers);
-      return tf.io.getModelArtifactsForJSON(json, async () => [weightSpecs, weightData]);
+      return readTfjsModelFolder(await modelJsonPath(), limits);
     },
     async save(artifacts) {
       if (artifacts.modelTopology instanceof ArrayBuffer) {
@@ -48,7 +47,6 @@ export function fileSystemHandler(path: string): tf.io.IOHandler {
       }
       const jsonPath = await modelJsonPath();
       const folder = dirname(jsonPath);
-      await mkdir(folder, { recursive: true });
       const weightData = artifacts.weightData
         ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData))
         : new Uint8Array(0);
@@ -61,8 +59,10 @@ export function fileSystemHandler(path: string): tf.io.IOHandler {
         ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
         ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
       };
-      await atomicWrite(join(folder, weightsFileName), weightData);
-      await atomicWrite(jsonPath, JSON.stringify(json));
+      // Weights first: a crash between the two leaves the old model.json beside the new weights,
+      // which load() refuses when their sizes differ (a changed architecture).
+      await writeFileAtomically(join(folder, weightsFileName), weightData);
+      await writeFileAtomically(jsonPath, JSON.stringify(json));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
   };
@@ -91,20 +91,3 @@ const fileUrlRouter = (url: string | string[]) =>
   (typeof url === 'string' && url.startsWith('file://') && tf.findBackendFactory('tensorflow') === null
     ? fileSystemHandler(url)
     : null) as tf.io.IOHandler;
-
-function concatenate(buffers: readonly Uint8Array[]): ArrayBuffer {
-  const total = buffers.reduce((sum, buffer) => sum + buffer.byteLength, 0);
-  const joined = new Uint8Array(total);
-  let offset = 0;
-  for (const buffer of buffers) {
-    joined.set(buffer, offset);
-    offset += buffer.byteLength;
-  }
-  return joined.buffer;
-}
-
-async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
-}

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { FileNotFoundError, InvalidFileError, UnsafePathError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -59,5 +60,79 @@ describe('resolveUpscalingModel from any working directory', () => {
     await expect(resolveUpscalingModel('@ganforge/no-such-model', { from: [folder, folder] })).rejects.toThrow(
       `from ${folder} or ${folder} (their node_modules`,
     );
+  });
+});
+
+/**
+ * A project with node_modules/<name>: package.json with `packageJson`'s fields, and, when given, an
+ * UpscalerJS-style definition module for ./4x whose setup() would write a marker file.
+ */
+function projectWithPackage(name: string, definition?: Record<string, unknown>) {
+  const project = outsideAnyProject();
+  const root = join(project, 'node_modules', name);
+  mkdirSync(root, { recursive: true });
+  const marker = join(project, 'setup-ran');
+  const exports = definition ? { './4x': './x4.cjs' } : undefined;
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name, ...(exports ? { exports } : {}) }));
+  if (definition) {
+    writeFileSync(
+      join(root, 'x4.cjs'),
+      `module.exports = { ...${JSON.stringify(definition)}, setup: () => require('node:fs').writeFileSync(${JSON.stringify(marker)}, '') };`,
+    );
+  }
+  return { project, root, marker };
+}
+
+describe('resolveUpscalingModel with a hostile or broken npm package', () => {
+  it("refuses a model definition whose path leads out of the package ('../../'), before its setup code runs", async () => {
+    const { project, marker } = projectWithPackage('ganforge-escape-model', { path: '../../outside/model.json' });
+    mkdirSync(join(project, 'outside'));
+    writeFileSync(join(project, 'outside', 'model.json'), '{}');
+    const attempt = resolveUpscalingModel('ganforge-escape-model', { from: project });
+    await expect(attempt).rejects.toBeInstanceOf(UnsafePathError);
+    await expect(attempt).rejects.toThrow(/the model path of ganforge-escape-model\/4x has a '\.\.' segment/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses an absolute model path in a definition', async () => {
+    const { project } = projectWithPackage('ganforge-absolute-model', { path: '/etc/passwd' });
+    await expect(resolveUpscalingModel('ganforge-absolute-model', { from: project })).rejects.toThrow(
+      /\/etc\/passwd: refused: the model path of ganforge-absolute-model\/4x is an absolute path/,
+    );
+  });
+
+  it('refuses a package whose models/x4 folder is a link out of the package', async () => {
+    const { project, root } = projectWithPackage('ganforge-linked-model');
+    mkdirSync(join(project, 'elsewhere'));
+    writeFileSync(join(project, 'elsewhere', 'model.json'), '{}');
+    mkdirSync(join(root, 'models'));
+    symlinkSync(join(project, 'elsewhere'), join(root, 'models', 'x4'));
+    const attempt = resolveUpscalingModel('ganforge-linked-model', { from: project });
+    await expect(attempt).rejects.toBeInstanceOf(UnsafePathError);
+    await expect(attempt).rejects.toThrow(/outside its folder/);
+  });
+
+  it('says what it looked for in a package that holds no model (InvalidFileError)', async () => {
+    const { project, root } = projectWithPackage('ganforge-empty-model');
+    const attempt = resolveUpscalingModel('ganforge-empty-model', { from: project });
+    await expect(attempt).rejects.toBeInstanceOf(InvalidFileError);
+    await expect(attempt).rejects.toThrow(
+      `${root}: expected an npm package ganforge-empty-model that exports an UpscalerJS model definition './4x' or holds model.json, models/x4/model.json, model/model.json, received a package with none of them.`,
+    );
+  });
+
+  it('refuses a definition whose fields have the wrong types', async () => {
+    const { project, marker } = projectWithPackage('ganforge-typo-model', { path: 42 });
+    const attempt = resolveUpscalingModel('ganforge-typo-model', { from: project });
+    await expect(attempt).rejects.toBeInstanceOf(InvalidFileError);
+    await expect(attempt).rejects.toThrow(/definition at ganforge-typo-model\/4x whose path is string/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('gives a FileNotFoundError (code FILE_NOT_FOUND) for a package installed nowhere', async () => {
+    const folder = outsideAnyProject();
+    const attempt = resolveUpscalingModel('@ganforge/no-such-model', { from: folder });
+    await expect(attempt).rejects.toBeInstanceOf(FileNotFoundError);
+    await expect(attempt).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', argument: 'model' });
   });
 });

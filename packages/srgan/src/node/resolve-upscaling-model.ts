@@ -1,35 +1,69 @@
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { GanForgeError, InvalidArgumentError, loadGenerator } from '@ganforge/core';
-import { FileCheckpointStore } from '@ganforge/core/node';
+import {
+  FileNotFoundError,
+  GanForgeError,
+  InvalidArgumentError,
+  InvalidFileError,
+  loadGenerator,
+} from '@ganforge/core';
+import {
+  FileCheckpointStore,
+  readRegularFile,
+  resolveConfinedPath,
+  type TfjsModelFolderLimits,
+} from '@ganforge/core/node';
 import { type UpscalingMetadata, type UpscalingModel, upscalingModel } from '@ganforge/srgan';
 import * as tf from '@tensorflow/tfjs';
+import * as v from 'valibot';
 
 import { fileSystemHandler } from './file-system-handler.js';
 
-/** A model could not be found or loaded; the message says where GANForge looked. */
-export class ModelNotFoundError extends GanForgeError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('MODEL_NOT_FOUND', message, options);
+/**
+ * No model was found where the `model` argument points (a folder without a model, an npm package
+ * installed nowhere Node looks); the message says where GANForge looked. A {@link FileNotFoundError}
+ * (code `FILE_NOT_FOUND`).
+ */
+export class ModelNotFoundError extends FileNotFoundError {
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super('model', path, 'a model', options);
+    // FileNotFoundError's sentence cannot say where GANForge looked; this one does.
+    this.message = message;
   }
 }
 
+// The part of a package.json read here: only the keys of an "exports" map matter.
+const packageJsonSchema = v.looseObject({
+  exports: v.optional(v.union([v.string(), v.array(v.unknown()), v.record(v.string(), v.unknown())])),
+});
+
+const rangeSchema = v.pipe(v.tuple([v.pipe(v.number(), v.finite()), v.pipe(v.number(), v.finite())]), v.readonly());
+
 /** What an UpscalerJS model package exports per scale (`@upscalerjs/<model>/<scale>x`). */
-interface UpscalerJsModelDefinition {
-  readonly scale?: number;
-  readonly modelType?: string;
-  readonly path?: string;
-  readonly _internals?: { readonly path?: string };
-  readonly inputRange?: readonly [number, number];
-  readonly outputRange?: readonly [number, number];
-  readonly setup?: (tfjs: typeof tf) => void | Promise<void>;
-  readonly preprocess?: unknown;
-  readonly postprocess?: unknown;
-}
+const upscalerJsModelDefinitionSchema = v.looseObject({
+  scale: v.optional(v.number()),
+  modelType: v.optional(v.string()),
+  path: v.optional(v.string()),
+  _internals: v.optional(v.looseObject({ path: v.optional(v.string()) })),
+  inputRange: v.optional(rangeSchema),
+  outputRange: v.optional(rangeSchema),
+  setup: v.optional(v.function()),
+  preprocess: v.optional(v.unknown()),
+  postprocess: v.optional(v.unknown()),
+});
+
+/** Largest package.json read, in bytes (npm's own are a few kB). */
+const maxPackageJsonBytes = 1024 * 1024;
+
+/** Options of {@link resolveUpscalingModel}: metadata that overrides the model's, where to look, limits. */
+export type ResolveUpscalingModelOptions = UpscalingMetadata &
+  TfjsModelFolderLimits & {
+    /** Folders from which npm packages are looked up (default: the working directory, then this package's install). */
+    readonly from?: string | readonly string[];
+  };
 
 /**
  * Finds and loads a super-resolution model for Node, from:
@@ -53,27 +87,29 @@ interface UpscalerJsModelDefinition {
  */
 export async function resolveUpscalingModel(
   specifier: string,
-  options: UpscalingMetadata & { from?: string | readonly string[] } = {},
+  options: ResolveUpscalingModelOptions = {},
 ): Promise<UpscalingModel> {
   if (typeof specifier !== 'string' || specifier.length === 0) {
     throw new InvalidArgumentError('model', 'a folder, a model.json path or an npm package name', specifier);
   }
-  const { from, ...metadata } = options;
+  const { from, maxModelJsonBytes, maxWeightBytes, ...metadata } = options;
+  const limits = { maxModelJsonBytes, maxWeightBytes };
   const path = resolve(specifier);
   if (existsSync(path)) {
     if (statSync(path).isDirectory()) {
-      if (existsSync(join(path, 'model.json'))) return loadFromJson(join(path, 'model.json'), metadata);
+      if (existsSync(join(path, 'model.json'))) return loadFromJson(join(path, 'model.json'), metadata, limits);
       // A `ganforge train srresnet|srgan` run: the final generator in model/, else the latest checkpoint.
       if (existsSync(join(path, 'model', 'model.json')))
-        return loadFromJson(join(path, 'model', 'model.json'), metadata);
+        return loadFromJson(join(path, 'model', 'model.json'), metadata, limits);
       if (existsSync(join(path, 'latest.gfckpt'))) return loadFromCheckpoint(path, metadata);
       throw new ModelNotFoundError(
+        path,
         `model: the folder ${path} has no model.json (tfjs layers format), model/model.json or latest.gfckpt (a GANForge run).`,
       );
     }
-    return loadFromJson(path, metadata);
+    return loadFromJson(path, metadata, limits);
   }
-  return loadFromPackage(specifier, from === undefined ? defaultSearchFolders() : [from].flat(), metadata);
+  return loadFromPackage(specifier, from === undefined ? defaultSearchFolders() : [from].flat(), metadata, limits);
 }
 
 /** The working directory, then the folder this module is installed in (inside the CLI's own tree when the CLI runs). */
@@ -81,12 +117,20 @@ function defaultSearchFolders(): string[] {
   return [process.cwd(), dirname(fileURLToPath(import.meta.url))];
 }
 
-async function loadFromJson(path: string, metadata: UpscalingMetadata): Promise<UpscalingModel> {
+async function loadFromJson(
+  path: string,
+  metadata: UpscalingMetadata,
+  limits: TfjsModelFolderLimits,
+): Promise<UpscalingModel> {
   try {
-    return upscalingModel(await tf.loadLayersModel(fileSystemHandler(path)), metadata);
+    return upscalingModel(await tf.loadLayersModel(fileSystemHandler(path, limits)), metadata);
   } catch (cause) {
-    throw new ModelNotFoundError(
-      `model: could not load the tfjs layers model ${path}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    // Refusals of the folder reader (unsafe path, size limit, bad manifest) keep their class and code.
+    if (cause instanceof GanForgeError) throw cause;
+    throw new InvalidFileError(
+      path,
+      'a tfjs layers model that tfjs can build',
+      `one that tfjs refuses: ${cause instanceof Error ? cause.message : String(cause)}`,
       { cause },
     );
   }
@@ -99,53 +143,114 @@ async function loadFromCheckpoint(folder: string, metadata: UpscalingMetadata): 
   return upscalingModel(generator, { ...stored, ...metadata });
 }
 
+// npm's rules for package names (validate-npm-package-name): lower case, URL-safe, optionally scoped.
+const packageNamePattern = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+
 async function loadFromPackage(
   name: string,
   searchFolders: readonly string[],
   metadata: UpscalingMetadata,
+  limits: TfjsModelFolderLimits,
 ): Promise<UpscalingModel> {
-  const found = findPackage(name, searchFolders);
+  const found = packageNamePattern.test(name) ? findPackage(name, searchFolders) : undefined;
   if (found === undefined) {
     throw new ModelNotFoundError(
+      name,
       `model: '${name}' is not a folder or file, nor an npm package installed where Node resolves it from ` +
         `${searchFolders.map((folder) => resolve(folder)).join(' or ')} (their node_modules and those of every folder above). ` +
         `Install it (npm install ${name}) or pass a folder with a model.json.`,
     );
   }
   const { require, packageJsonPath } = found;
-  const root = dirname(packageJsonPath);
-  const manifest = JSON.parse(await readFile(packageJsonPath, 'utf8')) as { exports?: Record<string, unknown> };
+  // The boundary is the package's real folder (pnpm installs packages as symbolic links into its store).
+  const root = dirname(await resolveConfinedPath(dirname(packageJsonPath), 'package.json', `the package ${name}`));
+  const manifest = parsePackageJson(
+    await readRegularFile(join(root, 'package.json'), {
+      what: 'package.json',
+      maxBytes: maxPackageJsonBytes,
+      limitOption: 'nothing (package.json files are a few kB; this one is not a real package)',
+    }),
+    join(root, 'package.json'),
+  );
   const scale = metadata.scale ?? 4;
   const entry = `./${scale}x`;
-  if (manifest.exports && entry in manifest.exports) {
-    const loaded = require(`${name}/${scale}x`) as UpscalerJsModelDefinition | { default: UpscalerJsModelDefinition };
-    const definition = 'default' in loaded ? loaded.default : loaded;
+  if (typeof manifest.exports === 'object' && !Array.isArray(manifest.exports) && entry in manifest.exports) {
+    const definition = upscalerJsDefinition(require(`${name}/${scale}x`), `${name}/${scale}x`, root);
     if (definition.modelType !== undefined && definition.modelType !== 'layers') {
-      throw new ModelNotFoundError(
-        `model: ${name}/${scale}x is a '${definition.modelType}' model; upscale runs tfjs layers models only.`,
+      throw new InvalidFileError(
+        root,
+        `a tfjs layers model at ${name}/${scale}x (upscale runs layers models only)`,
+        `a '${definition.modelType}' model`,
       );
     }
     if (definition.preprocess !== undefined || definition.postprocess !== undefined) {
-      throw new ModelNotFoundError(
-        `model: ${name}/${scale}x needs custom pre/postprocessing, which upscale does not run.`,
+      throw new InvalidFileError(
+        root,
+        `a model at ${name}/${scale}x that needs no custom pre/postprocessing (upscale does not run it)`,
+        'a model definition with preprocess or postprocess',
       );
     }
+    const modelPath = definition.path ?? definition._internals?.path ?? `models/x${scale}/model.json`;
+    // Judged before the package's setup code runs and before anything of the model is read.
+    const modelJson = await resolveConfinedPath(root, modelPath, `the model path of ${name}/${scale}x`);
     // UpscalerJS ESRGAN packages register their custom layers (e.g. MultiplyBeta, PixelShuffle4x) here.
     await definition.setup?.(tf);
-    const modelPath = definition.path ?? definition._internals?.path ?? `models/x${scale}/model.json`;
-    return loadFromJson(join(root, modelPath), {
-      scale: definition.scale ?? scale,
-      inputRange: definition.inputRange,
-      outputRange: definition.outputRange,
-      ...metadata,
-    });
+    return loadFromJson(
+      modelJson,
+      {
+        scale: definition.scale ?? scale,
+        inputRange: definition.inputRange,
+        outputRange: definition.outputRange,
+        ...metadata,
+      },
+      limits,
+    );
   }
-  for (const candidate of ['model.json', `models/x${scale}/model.json`, 'model/model.json']) {
-    if (existsSync(join(root, candidate))) return loadFromJson(join(root, candidate), metadata);
+  const candidates = ['model.json', `models/x${scale}/model.json`, 'model/model.json'];
+  for (const candidate of candidates) {
+    if (existsSync(join(root, candidate))) {
+      const modelJson = await resolveConfinedPath(root, candidate, `the model of the package ${name}`);
+      return loadFromJson(modelJson, metadata, limits);
+    }
   }
-  throw new ModelNotFoundError(
-    `model: the package ${name} (${root}) exports no '${entry}' model definition and has no model.json.`,
+  throw new InvalidFileError(
+    root,
+    `an npm package ${name} that exports an UpscalerJS model definition '${entry}' or holds ${candidates.join(', ')}`,
+    'a package with none of them',
   );
+}
+
+function parsePackageJson(bytes: Uint8Array, path: string): v.InferOutput<typeof packageJsonSchema> {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (cause) {
+    throw new InvalidFileError(path, 'a package.json (JSON text)', 'text that is not JSON', { cause });
+  }
+  const parsed = v.safeParse(packageJsonSchema, json);
+  if (!parsed.success) {
+    throw new InvalidFileError(
+      path,
+      'a package.json object whose "exports" is a string, array or object',
+      'something else',
+    );
+  }
+  return parsed.output;
+}
+
+/** The model definition an UpscalerJS package's `./<scale>x` export gives (its default export in ESM builds). */
+function upscalerJsDefinition(exported: unknown, entry: string, root: string) {
+  const candidate = v.is(v.looseObject({ default: v.looseObject({}) }), exported) ? exported.default : exported;
+  const parsed = v.safeParse(upscalerJsModelDefinitionSchema, candidate);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    throw new InvalidFileError(
+      root,
+      `an UpscalerJS model definition at ${entry} whose ${v.getDotPath(issue) ?? 'value'} is ${issue.expected ?? issue.message}`,
+      issue.received,
+    );
+  }
+  return parsed.output;
 }
 
 /** The first folder of `searchFolders` from which Node's lookup reaches `<name>/package.json`. */
