@@ -9,8 +9,13 @@ export type {
   SerializedModel,
   SerializedTensors,
 } from './checkpoint/checkpoint.js';
-export { decodeCheckpoint, encodeCheckpoint } from './checkpoint/checkpoint-codec.js';
-export { loadGenerator } from './checkpoint/load-generator.js';
+export {
+  type CheckpointNote,
+  decodeCheckpoint,
+  type DecodeCheckpointOptions,
+  encodeCheckpoint,
+} from './checkpoint/checkpoint-codec.js';
+export { loadGenerator, type LoadGeneratorOptions } from './checkpoint/load-generator.js';
 export { assertCheckpointName, MemoryCheckpointStore } from './checkpoint/memory-checkpoint-store.js';
 export { deserializeModel, serializeModel } from './checkpoint/model-serialization.js';
 export {
@@ -36,6 +41,8 @@ export {
   SizeLimitError,
   UnsafePathError,
 } from './errors.js';
+export { type NonFiniteWeightCheck, NonFiniteWeightError } from './non-finite-weight-error.js';
+export { TrainingStateLostError } from './training-state-lost-error.js';
 export type { AdversarialLoss } from './losses/adversarial-loss.js';
 export { hingeLoss } from './losses/hinge-loss.js';
 export type { CrossEntropyLossOptions } from './losses/label-smoothing.js';

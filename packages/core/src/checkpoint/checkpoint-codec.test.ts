@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
-import { CheckpointError } from '../errors.js';
+import { CheckpointError, SizeLimitError } from '../errors.js';
 import { tinyData, tinyDiscriminator, tinyGenerator } from '../test-support/tiny-models.js';
 import { TensorDataset } from '../tensor-dataset.js';
 import { AdversarialTrainer } from '../trainer/adversarial-trainer.js';
-import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
+import { type CheckpointNote, decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 import { loadGenerator } from './load-generator.js';
 
 async function trainedCheckpoint() {
@@ -76,5 +79,77 @@ describe('checkpoint codec', () => {
     });
     await expect(other.restore(checkpoint)).rejects.toThrow(CheckpointError);
     await expect(other.restore(checkpoint)).rejects.toThrow(/generator/);
+  });
+
+  it("stores the payload's SHA-256 in the header, as Node's OpenSSL computes it", async () => {
+    const { checkpoint } = await trainedCheckpoint();
+    const bytes = encodeCheckpoint(checkpoint);
+    const headerLength = new DataView(bytes.buffer).getUint32(8, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as Record<
+      string,
+      unknown
+    >;
+    const payload = bytes.subarray(12 + headerLength);
+    expect(payload.byteLength).toBe(header['blobBytes']);
+    expect(header['payloadSha256']).toBe(createHash('sha256').update(payload).digest('hex'));
+  });
+
+  it('refuses a checkpoint whose weights changed by one bit, with CHECKPOINT_CHECKSUM', async () => {
+    const { checkpoint } = await trainedCheckpoint();
+    const bytes = encodeCheckpoint(checkpoint);
+    const damaged = bytes.slice();
+    damaged[damaged.byteLength - 5]! ^= 0x10; // a bit of the last optimizer slot's bytes
+    expect(() => decodeCheckpoint(damaged)).toThrow(CheckpointError);
+    expect(() => decodeCheckpoint(damaged)).toThrow(/weights changed after it was written/);
+    let caught: unknown;
+    try {
+      decodeCheckpoint(damaged);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: 'CHECKPOINT_CHECKSUM' });
+  });
+
+  it('loads a checkpoint written before checksums (a real file from commit 8b19ea1), with one note', async () => {
+    const file = await readFile(new URL('./test-fixtures/v1-before-checksums.gfckpt', import.meta.url));
+    const notes: CheckpointNote[] = [];
+    const old = decodeCheckpoint(new Uint8Array(file), { onNote: (note) => notes.push(note) });
+    expect(notes).toEqual([{ code: 'CHECKPOINT_UNVERIFIED', message: expect.stringMatching(/no checksum/) }]);
+    // Values the fixture was written with (test-fixtures/README.md).
+    expect([old.step, old.epoch, old.batchInEpoch, old.seed]).toEqual([2, 1, 0, 4]);
+    expect(old.metadata).toEqual({ writtenBy: 'ganforge 8b19ea1 (before payload checksums)' });
+    const before = tf.memory().numTensors;
+    const generator = await loadGenerator(old);
+    expect(generator.outputs[0]!.shape).toEqual([null, 6]);
+    generator.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // Saved again, it gains a checksum and loads without a note.
+    const resaved = decodeCheckpoint(encodeCheckpoint(old), { onNote: (note) => notes.push(note) });
+    expect(notes).toHaveLength(1);
+    expect(new Uint8Array(resaved.generator.weightData)).toEqual(new Uint8Array(old.generator.weightData));
+  });
+
+  it('refuses files and headers beyond the limits, naming the option that raises them', async () => {
+    const { checkpoint } = await trainedCheckpoint();
+    const bytes = encodeCheckpoint(checkpoint);
+    const headerLength = new DataView(bytes.buffer).getUint32(8, true);
+    expect(() => decodeCheckpoint(bytes, { limits: { maxFileBytes: 1000 } })).toThrow(SizeLimitError);
+    expect(() => decodeCheckpoint(bytes, { limits: { maxHeaderBytes: headerLength - 1 } })).toThrow(
+      /^checkpoint header: expected at most .* bytes, received .* bytes\. If you trust this input, raise the limit with the limits\.maxHeaderBytes option\./,
+    );
+    expect(decodeCheckpoint(bytes, { limits: { maxHeaderBytes: headerLength } }).step).toBe(3);
+    expect(() =>
+      decodeCheckpoint(bytes, { limits: { maxFileBytes: 10 }, describeLimitOption: () => '--max-checkpoint-bytes' }),
+    ).toThrow(/raise the limit with --max-checkpoint-bytes\./);
+    expect(() => decodeCheckpoint(bytes, { limits: { maxFileBytes: -1 } })).toThrow(
+      /^options\.limits\.maxFileBytes: expected a positive integer, received -1/,
+    );
+  });
+
+  it('never writes a checkpoint it would refuse to read', async () => {
+    const { checkpoint } = await trainedCheckpoint();
+    expect(() => encodeCheckpoint({ ...checkpoint, step: -5 })).toThrow(
+      /^checkpoint\.step: expected a non-negative integer, received -5\. It cannot be saved\./,
+    );
   });
 });

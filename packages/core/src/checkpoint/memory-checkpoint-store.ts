@@ -1,13 +1,19 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Checkpoint, CheckpointStore } from './checkpoint.js';
-import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
+import { decodeCheckpoint, type DecodeCheckpointOptions, encodeCheckpoint } from './checkpoint-codec.js';
 
 /**
  * Keeps encoded checkpoints in memory (tests, short browser sessions). Storing bytes rather than
- * objects means a loaded checkpoint never aliases the saved one, as with a real store.
+ * objects means a loaded checkpoint never aliases the saved one, as with a real store; `load`
+ * runs every check of {@link decodeCheckpoint} (with `options`), as reading a file would.
  */
 export class MemoryCheckpointStore implements CheckpointStore {
   readonly #entries = new Map<string, Uint8Array>();
+  readonly #decodeOptions: DecodeCheckpointOptions;
+
+  constructor(options: DecodeCheckpointOptions = {}) {
+    this.#decodeOptions = options;
+  }
 
   async save(name: string, checkpoint: Checkpoint): Promise<void> {
     assertCheckpointName(name);
@@ -15,8 +21,9 @@ export class MemoryCheckpointStore implements CheckpointStore {
   }
 
   async load(name: string): Promise<Checkpoint | undefined> {
+    assertCheckpointName(name);
     const bytes = this.#entries.get(name);
-    return bytes ? decodeCheckpoint(bytes) : undefined;
+    return bytes ? decodeCheckpoint(bytes, this.#decodeOptions) : undefined;
   }
 
   async list(): Promise<string[]> {

@@ -14,14 +14,24 @@ export const weightDtypes = ['float32', 'int32', 'bool'] as const;
 /** Bytes per stored element of each dtype (tfjs-core `io.DTYPE_VALUE_SIZE_MAP`). */
 const bytesPerElement = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 } as const;
 
+const weightSpecEntries = {
+  name: v.pipe(v.string(), v.minLength(1, 'a non-empty weight name')),
+  shape: v.array(nonNegativeSafeIntegerSchema),
+  dtype: v.picklist(weightDtypes),
+};
+
+/**
+ * A tensor spec as GANForge checkpoints store them: name, shape and dtype (never quantized; any
+ * other key is dropped, so the bytes are always read as `dtype`).
+ */
+export const plainWeightSpecSchema = v.object(weightSpecEntries);
+
 /**
  * One entry of a tfjs weights manifest (`tf.io.WeightsManifestEntry`): name, shape, dtype and,
  * for converter-quantized weights, the stored dtype and its dequantization constants.
  */
 export const weightSpecSchema = v.object({
-  name: v.pipe(v.string(), v.minLength(1, 'a non-empty weight name')),
-  shape: v.array(nonNegativeSafeIntegerSchema),
-  dtype: v.picklist(weightDtypes),
+  ...weightSpecEntries,
   quantization: v.optional(
     v.looseObject({
       dtype: v.picklist(['uint8', 'uint16', 'float16']),
