@@ -5,6 +5,7 @@ import {
   assignWeightsInOrder,
   deserializeTensors,
   modelWeights,
+  type NamedTensor,
   serializeModel,
   serializeTensors,
 } from '../checkpoint/model-serialization.js';
@@ -18,12 +19,17 @@ import {
 } from '../errors.js';
 import type { AdversarialLoss } from '../losses/adversarial-loss.js';
 import { registerMissingGradients } from '../gradients/register-missing-gradients.js';
+import { NonFiniteWeightError } from '../non-finite-weight-error.js';
+import { TrainingStateLostError } from '../training-state-lost-error.js';
 import { nonSaturatingLoss } from '../losses/non-saturating-loss.js';
 import type { DiscriminatorRegularizer } from '../regularizers/discriminator-regularizer.js';
 import { deriveSeed, tfjsSeed } from '../seeds.js';
 import { assertInteger, assertIsTensor, assertNumberInRange } from '../tensor-checks.js';
+import { disposeAbandonedGradientTape } from './abandoned-gradient-tape.js';
 import { GeneratorEma } from './generator-ema.js';
+import { allFinite, finiteFlag, firstNonFinite } from './non-finite-weights.js';
 import { dcganAdam, makeOptimizer, type OptimizerConfig } from './optimizer-config.js';
+import { loadOptimizerState } from './optimizer-state.js';
 import type {
   AdversarialTrainerOptions,
   DiscriminatorInputKind,
@@ -36,10 +42,17 @@ import type {
 } from './trainer-options.js';
 import type { StepEvent, TrainingSummary } from './training-events.js';
 import { TrainingRun } from './training-run.js';
+import { TrainingStateSnapshot, type TrainingState } from './training-state-snapshot.js';
 import { capTrainingSteps } from './training-step-cap.js';
 
 /** Scalars of one update, kept alive past their `tf.tidy` until they have been read. */
 type NamedScalars = Map<string, tf.Scalar>;
+
+/** Every tensor of the training state, named for error messages; `owned` are fresh tensors to dispose. */
+interface NamedState {
+  readonly named: NamedTensor[];
+  readonly owned: tf.Tensor[];
+}
 
 /**
  * The one adversarial training loop of GANForge. Alternates discriminator and generator updates
@@ -82,6 +95,8 @@ export class AdversarialTrainer {
   #epoch = 0;
   #batchInEpoch = 0;
   #running = false;
+  /** Set when a failed step or restore could not be rolled back; cleared by a successful restore(). */
+  #stateLost: TrainingStateLostError | undefined;
 
   constructor(options: AdversarialTrainerOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -200,9 +215,18 @@ export class AdversarialTrainer {
    * The environment variable `GANFORGE_MAX_STEPS` caps the steps of this call (see
    * {@link capTrainingSteps}); a cap prints one line.
    *
+   * A step that fails (a non-finite loss or weight, an error from the data set, a term or a
+   * callback inside the step) or is aborted half way is undone: the models, BatchNorm statistics,
+   * optimizer state, EMA and counters are back as they were after the last completed step, so the
+   * trainer can be checkpointed, sampled or trained on from there. The run rejects with the step's
+   * error (a {@link TrainingStateLostError} instead if the rollback itself failed).
+   *
    * @throws InvalidArgumentError for bad options, or a `GANFORGE_MAX_STEPS` that is not a positive integer.
+   * @throws TrainingStateLostError when an earlier step could not be rolled back and no checkpoint was restored since.
+   * The run rejects with NonFiniteLossError / NonFiniteWeightError when a step's losses or weights are NaN or infinite.
    */
   fit(dataset: Dataset<TrainingBatch>, options: FitOptions): TrainingRun {
+    if (this.#stateLost) throw this.#stateLost;
     validateFitOptions(dataset, options);
     const steps = capTrainingSteps('AdversarialTrainer.fit', options.steps);
     return new TrainingRun(this.#train(dataset, options, steps));
@@ -231,8 +255,17 @@ export class AdversarialTrainer {
     });
   }
 
-  /** A checkpoint of the current state (models, optimizers, EMA, counters, config). */
+  /**
+   * A checkpoint of the current state (models, optimizers, EMA, counters, config).
+   *
+   * @throws NonFiniteWeightError naming the first weight, BatchNorm statistic, optimizer slot or EMA
+   * weight that holds NaN or ±Infinity: such a checkpoint would load and generate garbage, so none is
+   * made (a store's previous checkpoint stays as it is).
+   * @throws TrainingStateLostError when a failed step could not be rolled back and no checkpoint was restored since.
+   */
   async checkpoint(metadata: Readonly<Record<string, unknown>> = {}): Promise<Checkpoint> {
+    if (this.#stateLost) throw this.#stateLost;
+    await this.#assertFinite('checkpoint', this.#step);
     const [generator, discriminator, generatorOptimizer, discriminatorOptimizer] = await Promise.all([
       serializeModel(this.generator),
       serializeModel(this.discriminator),
@@ -264,7 +297,12 @@ export class AdversarialTrainer {
 
   /**
    * Loads a checkpoint into this trainer (built with the same model options): weights, optimizer
-   * state, EMA and counters, so that training continues exactly where it stopped.
+   * state, EMA and counters, so that training continues exactly where it stopped (bit for bit on
+   * the same backend, whatever step the checkpoint was written at). It frees the optimizer state it
+   * replaces. If it fails half way, the trainer is put back as it was.
+   *
+   * @throws CheckpointError when the checkpoint does not fit this trainer (seed, EMA, weights, optimizer slots).
+   * @throws NonFiniteWeightError when a tensor of the checkpoint holds NaN or ±Infinity (nothing is changed).
    */
   async restore(checkpoint: Checkpoint): Promise<void> {
     if (checkpoint?.format !== 'ganforge-checkpoint') {
@@ -284,32 +322,57 @@ export class AdversarialTrainer {
         `checkpoint: it ${hasEma ? 'has' : 'has no'} generator EMA weights but this trainer ${this.#ema ? 'keeps' : 'keeps no'} an EMA. Use the same ema option.`,
       );
     }
-    const generatorWeights = modelWeights(checkpoint.generator);
-    const discriminatorWeights = modelWeights(checkpoint.discriminator);
-    const emaWeights = checkpoint.generatorEma ? deserializeTensors(checkpoint.generatorEma) : [];
-    const generatorSlots = deserializeTensors(checkpoint.optimizers.generator);
-    const discriminatorSlots = deserializeTensors(checkpoint.optimizers.discriminator);
+    const decoded: NamedTensor[][] = [];
     try {
-      assignWeightsInOrder(this.generator.weights, generatorWeights, 'generator');
-      assignWeightsInOrder(this.discriminator.weights, discriminatorWeights, 'discriminator');
-      if (this.#ema) {
-        if (emaWeights.length !== this.generator.weights.length) {
-          throw new CheckpointError(
-            `checkpoint: it holds ${emaWeights.length} EMA tensors, the generator has ${this.generator.weights.length} weights.`,
-          );
-        }
-        this.#ema.assign(emaWeights.map(({ tensor }) => tensor));
+      const generatorWeights = modelWeights(checkpoint.generator);
+      decoded.push(generatorWeights);
+      const discriminatorWeights = modelWeights(checkpoint.discriminator);
+      decoded.push(discriminatorWeights);
+      const emaWeights = checkpoint.generatorEma ? deserializeTensors(checkpoint.generatorEma) : [];
+      decoded.push(emaWeights);
+      const generatorState = deserializeTensors(checkpoint.optimizers.generator);
+      decoded.push(generatorState);
+      const discriminatorState = deserializeTensors(checkpoint.optimizers.discriminator);
+      decoded.push(discriminatorState);
+
+      if (this.#ema && emaWeights.length !== this.generator.weights.length) {
+        throw new CheckpointError(
+          `checkpoint: it holds ${emaWeights.length} EMA tensors, the generator has ${this.generator.weights.length} weights.`,
+          { code: 'CHECKPOINT_MISMATCH' },
+        );
       }
-      await this.#generatorOptimizer.setWeights(generatorSlots);
-      await this.#discriminatorOptimizer.setWeights(discriminatorSlots);
+      const generatorSlots = optimizerStateOf(generatorState, trainableVariables(this.generator), 'generator');
+      const discriminatorSlots = optimizerStateOf(
+        discriminatorState,
+        trainableVariables(this.discriminator),
+        'discriminator',
+      );
+      const everything = [
+        ...prefixed(generatorWeights, 'generator weight'),
+        ...prefixed(discriminatorWeights, 'discriminator weight'),
+        ...prefixed(emaWeights, 'generator EMA weight'),
+        ...prefixed(generatorSlots.slots, 'generator optimizer slot'),
+        ...prefixed(discriminatorSlots.slots, 'discriminator optimizer slot'),
+      ];
+      if (!(await allFinite(everything))) {
+        const found = (await firstNonFinite(everything))!;
+        throw new NonFiniteWeightError('restore', checkpoint.step, found.name, found.value);
+      }
+
+      await this.#transaction('restore()', async () => {
+        assignWeightsInOrder(this.generator.weights, generatorWeights, 'generator');
+        assignWeightsInOrder(this.discriminator.weights, discriminatorWeights, 'discriminator');
+        this.#ema?.assign(emaWeights.map(({ tensor }) => tensor));
+        await loadOptimizerState(this.#generatorOptimizer, generatorSlots);
+        await loadOptimizerState(this.#discriminatorOptimizer, discriminatorSlots);
+      });
     } finally {
-      for (const list of [generatorWeights, discriminatorWeights, emaWeights, generatorSlots, discriminatorSlots]) {
-        tf.dispose(list.map(({ tensor }) => tensor));
-      }
+      for (const list of decoded) tf.dispose(list.map(({ tensor }) => tensor));
     }
     this.#step = checkpoint.step;
     this.#epoch = checkpoint.epoch;
     this.#batchInEpoch = checkpoint.batchInEpoch;
+    this.#stateLost = undefined;
   }
 
   /** Frees what the trainer created (optimizer slots, EMA weights); the models stay the caller's. */
@@ -333,6 +396,79 @@ export class AdversarialTrainer {
       discriminatorStepsPerGeneratorStep: this.#discriminatorSteps,
       ema: this.#ema ? { decay: this.#ema.decay, warmup: this.#ema.warmup } : false,
     };
+  }
+
+  /** The variables and optimizers a training step changes. */
+  #trainingState(): TrainingState {
+    return {
+      variables: [
+        ...this.generator.weights.map((weight) => weight.read() as tf.Variable),
+        ...this.discriminator.weights.map((weight) => weight.read() as tf.Variable),
+        ...(this.#ema?.shadows ?? []),
+      ],
+      optimizers: [this.#generatorOptimizer, this.#discriminatorOptimizer],
+    };
+  }
+
+  /** Every tensor of the training state, named as an error message names it. */
+  async #namedState(): Promise<NamedState> {
+    const [generatorState, discriminatorState] = await Promise.all([
+      this.#generatorOptimizer.getWeights(),
+      this.#discriminatorOptimizer.getWeights(),
+    ]);
+    const layerWeights = (model: tf.LayersModel, owner: string) =>
+      model.weights.map((weight) => ({ name: `${owner} '${weight.originalName}'`, tensor: weight.read() }));
+    return {
+      named: [
+        ...layerWeights(this.generator, 'generator weight'),
+        ...layerWeights(this.discriminator, 'discriminator weight'),
+        ...(this.#ema?.shadows ?? []).map((tensor, index) => ({
+          name: `generator EMA weight '${this.generator.weights[index]!.originalName}'`,
+          tensor,
+        })),
+        ...prefixed(generatorState.slice(1), 'generator optimizer slot'),
+        ...prefixed(discriminatorState.slice(1), 'discriminator optimizer slot'),
+      ],
+      // getWeights() makes a fresh scalar for the iteration count (its first entry).
+      owned: [generatorState[0]!.tensor, discriminatorState[0]!.tensor],
+    };
+  }
+
+  /** Throws NonFiniteWeightError naming the first non-finite tensor of the training state. */
+  async #assertFinite(check: 'step' | 'checkpoint', step: number, flag?: number): Promise<void> {
+    const state = await this.#namedState();
+    try {
+      if (flag === undefined && (await allFinite(state.named))) return;
+      const found = await firstNonFinite(state.named);
+      if (found) throw new NonFiniteWeightError(check, step, found.name, found.value);
+    } finally {
+      tf.dispose(state.owned);
+    }
+  }
+
+  /**
+   * Runs `change`; if it throws, puts the training state back as it was and rethrows. A rollback
+   * that fails marks the trainer's state as lost (fit and checkpoint refuse until a restore).
+   */
+  async #transaction<T>(what: string, change: () => Promise<T>): Promise<T> {
+    const snapshot = await TrainingStateSnapshot.capture(this.#trainingState());
+    try {
+      return await change();
+    } catch (error) {
+      await this.#rollBack(snapshot, what, error);
+      throw error;
+    } finally {
+      snapshot.dispose();
+    }
+  }
+
+  async #rollBack(snapshot: TrainingStateSnapshot, what: string, cause: unknown): Promise<void> {
+    try {
+      await snapshot.restore();
+    } catch (rollbackError) {
+      this.#stateLost = new TrainingStateLostError(what, cause, rollbackError);
+      throw this.#stateLost;
+    }
   }
 
   async *#train(
@@ -412,19 +548,37 @@ export class AdversarialTrainer {
     }
   }
 
-  /** One step: D updates on fresh batches, then one G update. Returns the losses, or undefined on abort. */
+  /**
+   * One step: D updates on fresh batches, then one G update. Returns the losses, or undefined on
+   * abort. A step that throws or is aborted is rolled back (weights, optimizers, EMA, counters).
+   */
   async #runStep(batches: EpochCursor): Promise<Map<string, number> | undefined> {
-    const scalars: NamedScalars = new Map();
     const position = { epoch: this.#epoch, batchInEpoch: this.#batchInEpoch };
+    const step = this.#step + 1;
+    try {
+      return await this.#transaction(`Step ${step}`, async () => {
+        const values = await this.#updateOnce(batches, step);
+        if (values === undefined) throw new StepAborted(step);
+        return values;
+      });
+    } catch (error) {
+      disposeAbandonedGradientTape();
+      // Forget the step's batches too, so that a resume replays the whole step.
+      this.#epoch = position.epoch;
+      this.#batchInEpoch = position.batchInEpoch;
+      if (error instanceof StepAborted) return undefined;
+      throw error;
+    }
+  }
+
+  async #updateOnce(batches: EpochCursor, step: number): Promise<Map<string, number> | undefined> {
+    const scalars: NamedScalars = new Map();
     let batch: TrainingBatch | undefined;
     try {
       for (let dStep = 0; dStep < this.#discriminatorSteps; dStep++) {
         if (batch) disposeBatch(batch);
         const next = await batches.next(this.#epoch, this.#batchInEpoch);
         if (next === undefined) {
-          // Aborted inside a step: forget its batches so a resume replays the whole step.
-          this.#epoch = position.epoch;
-          this.#batchInEpoch = position.batchInEpoch;
           batch = undefined;
           return undefined;
         }
@@ -440,7 +594,17 @@ export class AdversarialTrainer {
       }
       this.#generatorUpdate(batch!, scalars);
       this.#ema?.update(this.#step);
-      return await readScalars(scalars, this.#step + 1);
+      // The losses and a finiteness flag over the whole state, read with one sync: a step can leave
+      // non-finite weights behind finite losses (BatchNorm statistics of huge inputs, overflowing updates).
+      const state = await this.#namedState();
+      let read: Awaited<ReturnType<typeof readScalars>>;
+      try {
+        read = await readScalars(scalars, finiteFlag(state.named.map(({ tensor }) => tensor)), step);
+      } finally {
+        tf.dispose(state.owned);
+      }
+      if (read.weightsFlag !== 0) await this.#assertFinite('step', step, read.weightsFlag);
+      return read.losses;
     } finally {
       if (batch) disposeBatch(batch);
       disposeScalars(scalars);
@@ -787,16 +951,64 @@ function disposeScalars(scalars: NamedScalars): void {
   scalars.clear();
 }
 
-async function readScalars(scalars: NamedScalars, step: number): Promise<Map<string, number>> {
+/**
+ * Reads the losses and the state's finiteness flag (see {@link finiteFlag}) in one sync, and
+ * disposes the flag. Throws NonFiniteLossError for the first non-finite loss.
+ */
+async function readScalars(
+  scalars: NamedScalars,
+  weightsFlag: tf.Scalar,
+  step: number,
+): Promise<{ losses: Map<string, number>; weightsFlag: number }> {
   const names = [...scalars.keys()];
-  const stacked = tf.stack([...scalars.values()]);
+  const stacked = tf.stack([...scalars.values(), weightsFlag]);
+  weightsFlag.dispose();
   const values = await stacked.data();
   stacked.dispose();
-  const result = new Map<string, number>();
+  const losses = new Map<string, number>();
   names.forEach((name, index) => {
     const value = values[index]!;
     if (!Number.isFinite(value)) throw new NonFiniteLossError(step, name, value);
-    result.set(name, value);
+    losses.set(name, value);
   });
-  return result;
+  return { losses, weightsFlag: values[names.length]! };
+}
+
+/** Thrown inside a step's transaction when the signal aborts it half way, so that it is rolled back. */
+class StepAborted extends Error {
+  constructor(step: number) {
+    super(`step ${step} was aborted by the signal before it completed`);
+  }
+}
+
+/** Entries of `named` with `owner` in front of each name. */
+function prefixed(named: readonly NamedTensor[], owner: string): NamedTensor[] {
+  return named.map(({ name, tensor }) => ({ name: `${owner} '${name}'`, tensor }));
+}
+
+/**
+ * Splits decoded optimizer state (iteration count, then slots) and checks the slots against the
+ * model's trainable weights: tfjs's optimizers keep k slots per weight in k blocks (Adam m then v,
+ * RMSProp mean squares, moments and mean gradients), none before the first step.
+ */
+function optimizerStateOf(
+  state: readonly NamedTensor[],
+  trainable: readonly tf.Variable[],
+  owner: 'generator' | 'discriminator',
+): { iterations: tf.Tensor; slots: NamedTensor[] } {
+  const [iterations, ...slots] = state;
+  const fits =
+    iterations !== undefined &&
+    iterations.tensor.size === 1 &&
+    (trainable.length === 0 ? slots.length === 0 : slots.length % trainable.length === 0) &&
+    slots.every(({ tensor }, index) => tf.util.arraysEqual(tensor.shape, trainable[index % trainable.length]!.shape));
+  if (!fits) {
+    throw new CheckpointError(
+      `checkpoint: its ${owner} optimizer state (${state.length} tensors) does not fit the ${owner}'s ` +
+        `${trainable.length} trainable weights: expected an iteration count, then slots shaped like those weights. ` +
+        'Restore a checkpoint written by a trainer built with the same models and optimizer.',
+      { code: 'CHECKPOINT_MISMATCH' },
+    );
+  }
+  return { iterations: iterations.tensor, slots };
 }
