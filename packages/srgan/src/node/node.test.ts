@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -101,6 +102,18 @@ describe('Node model loading', () => {
     await model.save(fileSystemHandler(folder));
     const weightBytes = model.weights.reduce((sum, weight) => sum + 4 * weight.shape.reduce((a, b) => a! * b!, 1)!, 0);
     expect(statSync(join(folder, 'weights.bin')).size).toBe(weightBytes);
+    model.dispose();
+  });
+
+  it('fileSystemHandler saves atomically: the temporaries of an interrupted save are gone after the next, none of its own stay', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ganforge-fs-'));
+    // Names as writeFileAtomically gives them, of a process that has exited (its pid reaped by spawnSync).
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const stale = [`.weights.bin.${deadPid}-0123456789ab.tmp`, `.model.json.${deadPid}-0123456789ab.tmp`];
+    for (const name of stale) writeFileSync(join(folder, name), 'partial');
+    const model = srresnet({ blocks: 0, filters: 2, scale: 2 });
+    await model.save(fileSystemHandler(folder));
+    expect(readdirSync(folder).sort()).toEqual(['model.json', 'weights.bin']);
     model.dispose();
   });
 });
