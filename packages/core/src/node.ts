@@ -22,3 +22,7 @@ export {
   tfjsModelJsonSchema,
   type TfjsWeightSpec,
 } from './files/tfjs-model-json.js';
+export { isProcessRunning } from './files/is-process-running.js';
+export { removeLegacyTemporaries } from './files/remove-legacy-temporaries.js';
+export { limitFromEnvironment } from './files/limit-from-environment.js';
+export { readUserFile, type ReadUserFileOptions } from './files/read-user-file.js';

@@ -7,6 +7,8 @@ import { InvalidArgumentError, RunFolderLockedError } from '@ganforge/core';
 import properLockfile from 'proper-lockfile';
 import * as v from 'valibot';
 
+import { isProcessRunning } from './is-process-running.js';
+
 /**
  * The lock is a folder inside the run folder (dot-named, so checkpoint listings and image globs skip
  * it) holding `holder.json`, which says who holds it. mkdir is atomic on every file system, NFS
@@ -139,15 +141,6 @@ function describeHolder(holder: Holder | undefined): string {
   return `pid ${holder.pid} on ${holder.host}, running ${JSON.stringify(holder.command)}, since ${holder.since}`;
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by another user
-  }
-}
-
 /**
  * node:fs as proper-lockfile uses it, with three changes at the lock folder: mkdir writes
  * holder.json inside before proper-lockfile stamps the folder's mtime (a file created later would
@@ -180,7 +173,7 @@ function lockFileSystem(lockPath: string, me: Holder): typeof fs {
       fs.stat(path, (error, stats) => {
         if (error || !isLock(path)) return callback(error, stats);
         const holder = readHolder(lockPath);
-        if (holder && holder.host === me.host && holder.pid !== process.pid && !isRunning(holder.pid)) {
+        if (holder && holder.host === me.host && holder.pid !== process.pid && !isProcessRunning(holder.pid)) {
           stats.mtime = new Date(0);
         }
         callback(null, stats);
