@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,6 +48,17 @@ describe('imageFileFormat', () => {
 });
 
 describe('writeImage', () => {
+  it('writes atomically: the temporaries an interrupted write left (any version) are removed', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'ganforge-write-'));
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid; // a process that has exited
+    // writeFileAtomically's name for a temporary, and the one writeImage used before it.
+    await writeFile(join(folder, `.a.png.${deadPid}-0123456789ab.tmp`), 'half a picture');
+    await writeFile(join(folder, `a.png.${deadPid}.tmp`), 'half a picture');
+    await writeFile(join(folder, `b.png.${deadPid}.tmp`), 'another file: kept');
+    await writeImage(join(folder, 'a.png'), rgbaPicture(false));
+    expect((await readdir(folder)).sort()).toEqual(['a.png', `b.png.${deadPid}.tmp`]);
+  });
+
   it('writes the format the extension names, each readable by an independent decoder', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'ganforge-write-'));
     const picture = rgbaPicture(false);

@@ -1,7 +1,5 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-
 import { assertInteger, describedAs, InvalidArgumentError } from '@ganforge/core';
+import { removeLegacyTemporaries, writeFileAtomically } from '@ganforge/core/node';
 
 import { loadImageCodec } from './image-codec.js';
 import { type ImageFileFormat, imageFileFormat } from './image-file-format.js';
@@ -64,8 +62,9 @@ export async function encodeImage(
 
 /**
  * Writes pixels to an image file whose format follows the extension (`.png`, `.jpg` / `.jpeg`,
- * `.webp`; see {@link imageFileFormat}). The file appears whole: it is written next to its target,
- * then renamed, so a viewer never sees half a picture. Parent folders are created.
+ * `.webp`; see {@link imageFileFormat}). The file appears whole, also after a crash: it is written
+ * with `writeFileAtomically` (temporary file, fsync, rename), so a viewer never sees half a picture;
+ * temporaries an interrupted write left are removed. Parent folders are created.
  *
  * @param argument - what the caller calls `path` in its own errors (`'--out'`). Default `'path'`.
  * @throws InvalidArgumentError naming `argument` for an unsupported extension, before anything is
@@ -82,10 +81,8 @@ export async function writeImage(
 ): Promise<void> {
   const format = imageFileFormat(path, options.argument ?? 'path');
   const bytes = await encodeImage(image, format, options);
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, bytes);
-  await rename(temporary, path);
+  await removeLegacyTemporaries(path);
+  await writeFileAtomically(path, bytes);
 }
 
 function checkPixelImage(image: PixelImage): 1 | 2 | 3 | 4 {
