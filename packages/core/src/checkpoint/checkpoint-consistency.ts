@@ -1,4 +1,5 @@
 import { CheckpointError } from '../errors.js';
+import { refusal } from './load-refusal.js';
 import { formatShape } from './weight-specs.js';
 
 interface Spec {
@@ -26,7 +27,7 @@ const maxSlotsPerWeight = 3;
 
 /**
  * Checks that a checkpoint's parts fit each other, from their specs alone: model weight names are
- * unique (weights load by name), the EMA has one tensor per generator weight with the same shape
+ * unique (weights load by name; `CHECKPOINT_HEADER` otherwise), the EMA has one tensor per generator weight with the same shape
  * and dtype, and every non-scalar optimizer slot has the shape and dtype of the model weight it
  * belongs to (tfjs names slots `<weight name>/<slot>`, e.g. `dense_Dense1/kernel/m`).
  *
@@ -37,9 +38,11 @@ export function assertCheckpointSpecsConsistent(checkpoint: CheckpointSpecLists,
     const seen = new Set<string>();
     checkpoint[model].weightSpecs.forEach((spec, index) => {
       if (seen.has(spec.name)) {
-        throw mismatch(
+        throw refusal(
+          { kind: 'checkpoint' },
+          'CHECKPOINT_HEADER',
           `${root}.${model}.weightSpecs[${index}].name`,
-          'a name no other weight has',
+          'a name no other weight has (weights load by name)',
           JSON.stringify(spec.name),
         );
       }

@@ -2,14 +2,20 @@ import * as v from 'valibot';
 
 import { nonNegativeSafeIntegerSchema, plainWeightSpecSchema } from './weight-specs.js';
 
-/** A JSON object that is not an array (valibot's `record` alone accepts arrays). */
-export const plainObjectSchema = v.pipe(
-  v.record(v.string(), v.unknown()),
-  v.check((value) => !Array.isArray(value), 'an object (not an array)'),
-);
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A JSON object that is not an array (valibot's `object` and `record` alone accept arrays). */
+export const plainObjectSchema = v.custom<Record<string, unknown>>(isPlainObject, 'an object (not an array)');
+
+/** `v.object(entries)` that refuses arrays first. */
+function objectOf<TEntries extends v.ObjectEntries>(entries: TEntries) {
+  return v.pipe(plainObjectSchema, v.object(entries));
+}
 
 /** Where a blob lies in the payload that follows the header, in bytes from the payload's start. */
-export const blobRefSchema = v.object({ offset: nonNegativeSafeIntegerSchema, length: nonNegativeSafeIntegerSchema });
+export const blobRefSchema = objectOf({ offset: nonNegativeSafeIntegerSchema, length: nonNegativeSafeIntegerSchema });
 
 /** The trainer's seeds are 31-bit (AdversarialTrainer options.seed: an integer in [0, 2^31 - 1]). */
 const seedSchema = v.pipe(
@@ -21,12 +27,12 @@ const seedSchema = v.pipe(
 
 /** The fields of a checkpoint, with `blob` as the schema of where bytes are (a ref, or the bytes). */
 function checkpointEntries<TBlob extends v.GenericSchema>(blob: TBlob) {
-  const model = v.object({
+  const model = objectOf({
     topology: plainObjectSchema,
     weightSpecs: v.array(plainWeightSpecSchema),
     weightData: blob,
   });
-  const tensors = v.object({ specs: v.array(plainWeightSpecSchema), data: blob });
+  const tensors = objectOf({ specs: v.array(plainWeightSpecSchema), data: blob });
   return {
     format: v.literal('ganforge-checkpoint'),
     version: v.literal(1, 'format version 1 (a newer version needs a newer @ganforge/core)'),
@@ -39,7 +45,7 @@ function checkpointEntries<TBlob extends v.GenericSchema>(blob: TBlob) {
     generator: model,
     discriminator: model,
     generatorEma: v.optional(tensors),
-    optimizers: v.object({ generator: tensors, discriminator: tensors }),
+    optimizers: objectOf({ generator: tensors, discriminator: tensors }),
   };
 }
 
@@ -47,7 +53,7 @@ function checkpointEntries<TBlob extends v.GenericSchema>(blob: TBlob) {
  * The JSON header of a `.gfckpt` file (format version 1). `payloadSha256` (hex SHA-256 of every
  * byte after the header) is absent in files written before GANForge stored checksums.
  */
-export const checkpointHeaderSchema = v.object({
+export const checkpointHeaderSchema = objectOf({
   ...checkpointEntries(blobRefSchema),
   blobBytes: nonNegativeSafeIntegerSchema,
   payloadSha256: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest of 64 hex digits'))),
@@ -56,4 +62,4 @@ export const checkpointHeaderSchema = v.object({
 export type CheckpointHeader = v.InferOutput<typeof checkpointHeaderSchema>;
 
 /** A decoded checkpoint object as stores return it and loaders accept it: blobs are ArrayBuffers. */
-export const checkpointObjectSchema = v.object(checkpointEntries(v.instance(ArrayBuffer, 'an ArrayBuffer')));
+export const checkpointObjectSchema = objectOf(checkpointEntries(v.instance(ArrayBuffer, 'an ArrayBuffer')));

@@ -10,8 +10,9 @@ export interface SchemaIssueDescription {
 
 /**
  * Turns valibot's first issue into a field path, an expectation and the received value. Validation
- * actions in GANForge's schemas carry their expectation as their message ("a non-negative integer");
- * type issues use valibot's `expected` ("Object", "Array", "number", a literal or a picklist).
+ * actions and `custom`/`instance` schemas in GANForge's schemas carry their expectation as their
+ * message ("a non-negative integer"); type issues use valibot's `expected` ("Object", "Array",
+ * "number", a literal or a picklist).
  */
 export function describeSchemaIssue(root: string, issue: v.BaseIssue<unknown>): SchemaIssueDescription {
   let field = root;
@@ -30,6 +31,10 @@ export function describeSchemaIssue(root: string, issue: v.BaseIssue<unknown>): 
 function expectation(issue: v.BaseIssue<unknown>): string {
   if (issue.kind !== 'schema' || issue.expected === null) return issue.message;
   switch (issue.type) {
+    case 'custom':
+    case 'instance':
+      // GANForge's schemas give these an expectation as their message ("an ArrayBuffer").
+      return issue.message;
     case 'object':
     case 'loose_object':
     case 'strict_object':
