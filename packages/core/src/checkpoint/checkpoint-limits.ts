@@ -15,6 +15,12 @@ export interface CheckpointLimits {
   readonly maxJsonDepth: number;
   /** Layers of one model's topology, nested models included. Default 10,000. */
   readonly maxLayers: number;
+  /**
+   * Elements of one layer's output for one example, counting the dimensions the topology fixes
+   * (a fully convolutional model's free height and width are not counted). Default 2^28
+   * (268,435,456: 1 GiB of float32); DCGAN-64's largest activation is 131,072.
+   */
+  readonly maxActivationElements: number;
 }
 
 /** The limits used when a caller sets none. */
@@ -23,6 +29,7 @@ export const defaultCheckpointLimits: CheckpointLimits = Object.freeze({
   maxHeaderBytes: 64 * 1024 ** 2,
   maxJsonDepth: 100,
   maxLayers: 10_000,
+  maxActivationElements: 2 ** 28,
 });
 
 /** The limits with a caller's overrides applied; each override must be a positive safe integer. */

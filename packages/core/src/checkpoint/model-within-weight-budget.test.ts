@@ -113,6 +113,21 @@ describe('modelFromArtifactsWithinBudget', () => {
     expect((error as Error).message).toMatch(/\[1000000000, 8\] float32/);
   });
 
+  it('refuses a weightless layer whose output would take gigabytes per example (UpSampling2D size 1e5)', async () => {
+    const input = tf.input({ shape: [8, 8, 1] });
+    const convolved = tf.layers.conv2d({ filters: 2, kernelSize: 3 }).apply(input) as tf.SymbolicTensor;
+    const upsampled = tf.layers.upSampling2d({ size: [2, 2] }).apply(convolved) as tf.SymbolicTensor;
+    const artifacts = await artifactsOf(tf.model({ inputs: input, outputs: upsampled }));
+    // Honest: 6x6x2 after the conv, 12x12x2 after upsampling. Hostile: 6e5 x 6e5 x 2 = 7.2e11 elements.
+    (await modelFromArtifactsWithinBudget(artifacts)).dispose();
+    layerConfig(artifacts, 'UpSampling2D')['size'] = [1e5, 1e5];
+    const error = await refusalOf(artifacts);
+    expect(error).toBeInstanceOf(SizeLimitError);
+    expect((error as Error).message).toMatch(
+      /^model\.topology: output of layer 'up_sampling2d_UpSampling2D\d+' \(\[null, 600000, 600000, 2\]\): expected at most 268,435,456 elements per example, received 720,000,000,000 elements per example\. .*limits\.maxActivationElements/,
+    );
+  });
+
   it('refuses weights whose name, shape or count differ from the topology, naming the weight', async () => {
     const renamed = await artifactsOf(tinyGenerator({ noiseDim: 3 }));
     renamed.weightSpecs[0]!.name = 'someone_else/kernel';

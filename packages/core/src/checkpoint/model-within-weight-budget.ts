@@ -32,7 +32,7 @@ export interface ModelBudgetOptions {
   readonly label?: string;
   /** The file the artifacts were read from (a model.json): errors are then InvalidFileErrors naming it. */
   readonly file?: string;
-  /** `maxJsonDepth` and `maxLayers` apply here (see {@link CheckpointLimits}). */
+  /** `maxJsonDepth`, `maxLayers` and `maxActivationElements` apply here (see {@link CheckpointLimits}). */
   readonly limits?: Partial<CheckpointLimits>;
   /** How a limit's option is named in a SizeLimitError. Default: `the limits.<key> option`. */
   readonly describeLimitOption?: (key: keyof CheckpointLimits) => string;
@@ -55,7 +55,9 @@ const topologySchema = v.looseObject({
  * guarded: a weight the topology asks for must have the shape and dtype of a not yet used weight
  * spec, else the build stops before that weight's initializer runs (a hostile "Dense units 1e9"
  * never reaches tfjs's allocator). Initializers are replaced by zeros, since the loaded weights
- * overwrite them. Finally every model weight must have a spec of the same name, shape and dtype
+ * overwrite them. Each layer's output for one example must stay within
+ * `limits.maxActivationElements` (a weightless UpSampling2D of size 1e5 would make `predict`
+ * allocate gigabytes). Finally every model weight must have a spec of the same name, shape and dtype
  * (and every spec a model weight) before the values are written. On any failure everything built
  * is disposed: `tf.memory().numTensors` is unchanged.
  *
@@ -66,7 +68,8 @@ const topologySchema = v.looseObject({
  * @throws CheckpointError code `CHECKPOINT_HEADER` (a malformed field, or a topology tfjs cannot
  *   build) or `CHECKPOINT_MISMATCH` (weights do not fit the topology), naming the field, expected
  *   and received; {@link InvalidFileError} instead of both when `options.file` is set;
- *   {@link SizeLimitError} when the topology exceeds `limits.maxJsonDepth` or `limits.maxLayers`.
+ *   {@link SizeLimitError} when the topology exceeds `limits.maxJsonDepth`, `limits.maxLayers` or
+ *   `limits.maxActivationElements`.
  *
  * @example
  * ```ts
@@ -99,6 +102,7 @@ export async function modelFromArtifactsWithinBudget(
   registerGanForgeLayers();
   const model = await buildWithinBudget(topology, specs, `${label}.topology`, origin);
   try {
+    assertActivationsWithinLimit(model, `${label}.topology`, limits, limitOption);
     assignWeightsByName(model, specs, data, label, origin);
   } catch (error) {
     model.dispose();
@@ -324,6 +328,36 @@ function buildWithinBudget(
       );
     },
   );
+}
+
+// A layer without weights (UpSampling2D size 1e5, RepeatVector n 1e9) can still make predict()
+// allocate gigabytes; its output shape is known once the model is built.
+function assertActivationsWithinLimit(
+  model: tf.LayersModel,
+  field: string,
+  limits: CheckpointLimits,
+  limitOption: (key: keyof CheckpointLimits) => string,
+): void {
+  for (const layer of model.layers) {
+    // Every call of the layer (its inbound nodes), since a shared layer's outputs may differ.
+    for (const node of layer.inboundNodes) {
+      const shapes: unknown[] = node.outputShapes.some(Array.isArray) ? node.outputShapes : [node.outputShapes];
+      for (const shape of shapes) {
+        if (!Array.isArray(shape)) continue;
+        const fixed = shape.slice(1).filter((size): size is number => typeof size === 'number');
+        const elements = elementCount(fixed);
+        if (elements > limits.maxActivationElements) {
+          throw new SizeLimitError(
+            `${field}: output of layer '${layer.name}' (${formatShape(shape)})`,
+            limits.maxActivationElements,
+            elements,
+            'elements per example',
+            limitOption('maxActivationElements'),
+          );
+        }
+      }
+    }
+  }
 }
 
 function assignWeightsByName(
