@@ -13,10 +13,12 @@ export { BagOfWordsEncoder, type BagOfWordsEncoderOptions } from './encoders/bag
 export { CharCnnRnnEncoder, type CharCnnRnnEncoderOptions } from './encoders/char-cnn-rnn-encoder.js';
 export { LayersTextEncoder, type TextEncoder, type TextEncoderKind } from './encoders/text-encoder.js';
 export {
+  defaultMaxVocabularyWords,
   loadTextEncoder,
   type SerializedTextEncoder,
   serializeTextEncoder,
   textEncoderFromJson,
+  type TextEncoderReadOptions,
   textEncoderToJson,
 } from './encoders/text-encoder-serialization.js';
 export {

@@ -1,2 +1,15 @@
-export { loadCaptionedImages, type LoadCaptionedImagesOptions } from './node/captioned-image-files.js';
-export { loadTextEncoderFile, saveTextEncoder, textEncoderFileName } from './node/text-encoder-files.js';
+export {
+  captionPathsOutsideFolderVariable,
+  defaultMaxCaptionFileBytes,
+  loadCaptionedImages,
+  type LoadCaptionedImagesOptions,
+  maxCaptionFileBytesVariable,
+} from './node/captioned-image-files.js';
+export {
+  defaultMaxTextEncoderBytes,
+  loadTextEncoderFile,
+  type LoadTextEncoderFileOptions,
+  maxTextEncoderBytesVariable,
+  saveTextEncoder,
+  textEncoderFileName,
+} from './node/text-encoder-files.js';

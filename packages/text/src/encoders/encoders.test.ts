@@ -186,7 +186,9 @@ describe('text encoders', () => {
       /texts: expected an array of strings, received "a red circle"/,
     );
     await expect(loadTextEncoder({ format: 'onnx' } as never)).rejects.toThrow(CheckpointError);
-    await expect(textEncoderFromJson('{not json')).rejects.toThrow(/text encoder: the text is not JSON/);
+    await expect(textEncoderFromJson('{not json')).rejects.toThrow(
+      /^text encoder JSON: expected JSON written by textEncoderToJson, received text that is not JSON/,
+    );
     encoder.dispose();
   });
 });

@@ -1,15 +1,16 @@
 import {
   CheckpointError,
   deserializeModel,
-  InvalidArgumentError,
+  InvalidFileError,
   type SerializedModel,
   serializeModel,
+  SizeLimitError,
 } from '@ganforge/core';
+import * as v from 'valibot';
 
-import { type CharTokenizer } from '../tokenizers/char-tokenizer.js';
+import { CharTokenizer } from '../tokenizers/char-tokenizer.js';
 import type { TokenizerJson } from '../tokenizers/tokenizer.js';
-import { tokenizerFromJson } from '../tokenizers/tokenizer-from-json.js';
-import { type WordTokenizer } from '../tokenizers/word-tokenizer.js';
+import { WordTokenizer } from '../tokenizers/word-tokenizer.js';
 import { BagOfWordsEncoder } from './bag-of-words-encoder.js';
 import { CharCnnRnnEncoder } from './char-cnn-rnn-encoder.js';
 import type { TextEncoder, TextEncoderKind } from './text-encoder.js';
@@ -37,37 +38,102 @@ export async function serializeTextEncoder(encoder: TextEncoder): Promise<Serial
 }
 
 /**
- * Rebuilds an encoder written by {@link serializeTextEncoder}, in Node or a browser.
+ * Default {@link TextEncoderReadOptions.maxVocabularyWords}: 1,000,000 words. Caption vocabularies
+ * hold thousands to tens of thousands of words (CUB ~5,000, COCO ~30,000); even word2vec's Google
+ * News vocabulary (3 M) is phrases. Checked before the vocabulary's lookup table is built.
+ */
+export const defaultMaxVocabularyWords = 1_000_000;
+
+/** Limits and naming for reading an encoder someone else wrote. */
+export interface TextEncoderReadOptions {
+  /** Names the input in errors (a file path). Default `'text encoder JSON'`. */
+  readonly source?: string;
+  /** Refuse a word tokenizer with more words, with SizeLimitError. Default {@link defaultMaxVocabularyWords}. */
+  readonly maxVocabularyWords?: number;
+  /** What raises `maxVocabularyWords`, named in the error. Default `'the maxVocabularyWords option'`. */
+  readonly limitOption?: string;
+}
+
+const tokenLengthSchema = v.pipe(
+  v.number(),
+  v.integer('an integer from 1 to 65,536'),
+  v.minValue(1, 'an integer from 1 to 65,536'),
+  v.maxValue(1 << 16, 'an integer from 1 to 65,536'),
+);
+const paddingSchema = v.picklist(['pre', 'post']);
+
+/** `Tokenizer.toJSON()` as written by this version (tokenizers validate their values again). */
+const tokenizerJsonSchema = v.variant('type', [
+  v.object({ type: v.literal('char'), maxLength: tokenLengthSchema, padding: paddingSchema }),
+  v.object({
+    type: v.literal('word'),
+    maxLength: tokenLengthSchema,
+    padding: paddingSchema,
+    vocabulary: v.array(v.string()),
+  }),
+]);
+
+/** A weight's manifest entry; deserializeModel checks names, shapes and sizes against the topology. */
+const weightSpecSchema = v.object({
+  name: v.string(),
+  shape: v.array(v.pipe(v.number(), v.integer('a non-negative integer'), v.minValue(0, 'a non-negative integer'))),
+  dtype: v.picklist(['float32', 'int32', 'bool']),
+});
+
+const modelEnvelopeSchema = <T extends v.GenericSchema>(weightData: T) =>
+  v.object({
+    topology: v.looseObject({}),
+    weightSpecs: v.array(weightSpecSchema),
+    weightData,
+  });
+
+const envelopeEntries = {
+  format: v.literal('ganforge-text-encoder'),
+  version: v.literal(1),
+  kind: v.picklist(['char-cnn-rnn', 'word-gru', 'bag-of-words']),
+  tokenizer: tokenizerJsonSchema,
+};
+
+/** What {@link serializeTextEncoder} returns (weights as bytes). */
+const serializedTextEncoderSchema = v.object({
+  ...envelopeEntries,
+  model: modelEnvelopeSchema(v.instance(ArrayBuffer)),
+});
+
+/** What {@link textEncoderToJson} writes (weights in base64). */
+const textEncoderJsonSchema = v.object({
+  ...envelopeEntries,
+  model: modelEnvelopeSchema(v.string()),
+});
+
+/**
+ * Rebuilds an encoder written by {@link serializeTextEncoder}, in Node or a browser. Every field is
+ * checked (schema, then the tokenizer against the kind and the model's input) before the model is
+ * built; nothing stays allocated when it throws.
  *
+ * @throws CheckpointError (`CHECKPOINT_HEADER`) naming the field for a value that is not what
+ *   serializeTextEncoder writes; SizeLimitError for a vocabulary above `maxVocabularyWords`; the
+ *   errors of `deserializeModel` for a topology or weights that do not fit.
  * @example
  * ```ts
  * const copy = await loadTextEncoder(await serializeTextEncoder(encoder));
  * ```
  */
-export async function loadTextEncoder(serialized: SerializedTextEncoder): Promise<TextEncoder> {
-  if (serialized?.format !== 'ganforge-text-encoder') {
-    throw new CheckpointError(
-      `text encoder: expected an object from serializeTextEncoder (format 'ganforge-text-encoder'), received format ${JSON.stringify(serialized?.format)}.`,
-    );
+export async function loadTextEncoder(
+  serialized: SerializedTextEncoder,
+  options: TextEncoderReadOptions = {},
+): Promise<TextEncoder> {
+  const source = options.source ?? 'serialized text encoder';
+  const parsed = v.safeParse(serializedTextEncoderSchema, serialized);
+  if (!parsed.success) {
+    const { field, expected, received } = describeIssue(parsed.issues[0]);
+    throw new CheckpointError(`${source}: ${field}: expected ${expected}, received ${received}.`, {
+      code: 'CHECKPOINT_HEADER',
+    });
   }
-  registerTextLayers();
-  const tokenizer = tokenizerFromJson(serialized.tokenizer);
-  const model = await deserializeModel(serialized.model);
-  switch (serialized.kind) {
-    case 'char-cnn-rnn':
-      return new CharCnnRnnEncoder({ tokenizer: tokenizer as CharTokenizer, model });
-    case 'word-gru':
-      return new WordGruEncoder({ tokenizer: tokenizer as WordTokenizer, model });
-    case 'bag-of-words':
-      return new BagOfWordsEncoder({ tokenizer: tokenizer as WordTokenizer, model });
-    default:
-      model.dispose();
-      throw new InvalidArgumentError(
-        'serialized.kind',
-        "'char-cnn-rnn', 'word-gru' or 'bag-of-words'",
-        serialized.kind,
-      );
-  }
+  const refuse = (expected: string, received: string, cause?: unknown) =>
+    new CheckpointError(`${source}: expected ${expected}, received ${received}.`, { code: 'CHECKPOINT_HEADER', cause });
+  return buildTextEncoder(parsed.output, parsed.output.model.weightData, { ...options, source }, refuse);
 }
 
 /** One JSON string (weights in base64) for files, `localStorage` or a network response. */
@@ -79,20 +145,140 @@ export async function textEncoderToJson(encoder: TextEncoder): Promise<string> {
   });
 }
 
-/** Reads the string written by {@link textEncoderToJson}. */
-export async function textEncoderFromJson(json: string): Promise<TextEncoder> {
-  let parsed: SerializedTextEncoder & { model: { weightData: unknown } };
+/**
+ * Reads the string written by {@link textEncoderToJson}, parsed with a schema (never cast) and
+ * checked as {@link loadTextEncoder} checks.
+ *
+ * @throws InvalidFileError naming `options.source` and the field (not JSON, a field missing or of
+ *   the wrong type, weights not base64, a tokenizer that does not fit the kind); SizeLimitError; the
+ *   errors of `deserializeModel`.
+ */
+export async function textEncoderFromJson(json: string, options: TextEncoderReadOptions = {}): Promise<TextEncoder> {
+  const source = options.source ?? 'text encoder JSON';
+  let value: unknown;
   try {
-    parsed = JSON.parse(json);
+    value = JSON.parse(json);
   } catch (cause) {
-    throw new CheckpointError(`text encoder: the text is not JSON (${(cause as Error).message}).`, { cause });
-  }
-  if (typeof parsed?.model?.weightData !== 'string') {
-    throw new CheckpointError(
-      'text encoder: expected the JSON written by textEncoderToJson (model.weightData in base64).',
+    throw new InvalidFileError(
+      source,
+      'JSON written by textEncoderToJson',
+      `text that is not JSON (${(cause as Error).message})`,
+      {
+        cause,
+      },
     );
   }
-  return loadTextEncoder({ ...parsed, model: { ...parsed.model, weightData: fromBase64(parsed.model.weightData) } });
+  const parsed = v.safeParse(textEncoderJsonSchema, value);
+  if (!parsed.success) {
+    const { field, expected, received } = describeIssue(parsed.issues[0]);
+    throw new InvalidFileError(source, `${field} to be ${expected}`, received);
+  }
+  let weightData: ArrayBuffer;
+  try {
+    weightData = fromBase64(parsed.output.model.weightData);
+  } catch (cause) {
+    throw new InvalidFileError(source, 'model.weightData to be base64', 'other characters', { cause });
+  }
+  const refuse = (expected: string, received: string, cause?: unknown) =>
+    new InvalidFileError(source, expected, received, { cause });
+  return buildTextEncoder(parsed.output, weightData, { ...options, source }, refuse);
+}
+
+type TextEncoderEnvelope =
+  v.InferOutput<typeof textEncoderJsonSchema> | v.InferOutput<typeof serializedTextEncoderSchema>;
+
+async function buildTextEncoder(
+  envelope: TextEncoderEnvelope,
+  weightData: ArrayBuffer,
+  options: TextEncoderReadOptions & { readonly source: string },
+  refuse: (expected: string, received: string, cause?: unknown) => Error,
+): Promise<TextEncoder> {
+  const { source, kind, tokenizer: tokenizerJson } = { source: options.source, ...envelope };
+  const wantsChars = kind === 'char-cnn-rnn';
+  if ((tokenizerJson.type === 'char') !== wantsChars) {
+    throw refuse(
+      `tokenizer.type to be '${wantsChars ? 'char' : 'word'}' for kind '${kind}'`,
+      JSON.stringify(tokenizerJson.type),
+    );
+  }
+  const maxWords = options.maxVocabularyWords ?? defaultMaxVocabularyWords;
+  if (tokenizerJson.type === 'word' && tokenizerJson.vocabulary.length > maxWords) {
+    throw new SizeLimitError(
+      `${source}: tokenizer.vocabulary`,
+      maxWords,
+      tokenizerJson.vocabulary.length,
+      'words',
+      options.limitOption ?? 'the maxVocabularyWords option',
+    );
+  }
+  let tokenizer: CharTokenizer | WordTokenizer;
+  try {
+    tokenizer =
+      tokenizerJson.type === 'char'
+        ? new CharTokenizer({ maxLength: tokenizerJson.maxLength, padding: tokenizerJson.padding })
+        : new WordTokenizer(tokenizerJson.vocabulary, {
+            maxLength: tokenizerJson.maxLength,
+            padding: tokenizerJson.padding,
+          });
+  } catch (cause) {
+    // The schema let it through, so what is left is the vocabulary's content (repeated words).
+    throw refuse('tokenizer.vocabulary to hold distinct words', (cause as Error).message, cause);
+  }
+  registerTextLayers();
+  const model = await deserializeModel(
+    // deserializeModel checks the topology and the weight specs against each other and the bytes.
+    {
+      topology: envelope.model.topology,
+      weightSpecs: envelope.model.weightSpecs,
+      weightData,
+    },
+    { label: `${source}: model` },
+  );
+  try {
+    if (kind === 'char-cnn-rnn' && tokenizer instanceof CharTokenizer)
+      return new CharCnnRnnEncoder({ tokenizer, model });
+    if (kind === 'word-gru' && tokenizer instanceof WordTokenizer) return new WordGruEncoder({ tokenizer, model });
+    if (kind === 'bag-of-words' && tokenizer instanceof WordTokenizer)
+      return new BagOfWordsEncoder({ tokenizer, model });
+    throw refuse(`a tokenizer that fits kind '${kind}'`, tokenizer.constructor.name);
+  } catch (error) {
+    model.dispose(); // e.g. a model input that does not fit the tokenizer's maxLength
+    throw error;
+  }
+}
+
+/**
+ * valibot's first issue in words: the field's path (`model.weightSpecs[0].shape[1]`, or `the
+ * whole value`), what it should hold and what it holds. Actions carry their expectation as their
+ * message (`'a non-negative integer'`); type issues use valibot's `expected`.
+ */
+function describeIssue(issue: v.BaseIssue<unknown> | undefined): { field: string; expected: string; received: string } {
+  if (!issue) return { field: 'the whole value', expected: 'a text encoder', received: 'something else' };
+  let field = '';
+  for (const item of issue.path ?? []) {
+    const key: unknown = item.key;
+    if (typeof key === 'number') field += `[${key}]`;
+    else field += field === '' ? String(key) : `.${String(key)}`;
+  }
+  if (field === '') field = 'the whole value';
+  if (issue.kind !== 'schema' || issue.expected === null) {
+    return { field, expected: issue.message, received: issue.received };
+  }
+  if (issue.received === 'undefined') return { field, expected: 'present', received: 'nothing (the field is missing)' };
+  const names: Record<string, string> = {
+    object: 'an object',
+    loose_object: 'an object',
+    array: 'an array',
+    number: 'a number',
+    string: 'a string',
+    instance: 'an ArrayBuffer',
+  };
+  const expected =
+    names[issue.type] ??
+    (issue.type === 'picklist' || issue.type === 'literal' || issue.type === 'variant'
+      ? `one of ${issue.expected.replace(/^\((.*)\)$/, '$1')}`
+      : issue.expected);
+  return { field, expected, received: issue.received };
 }
 
 function toBase64(buffer: ArrayBuffer): string {

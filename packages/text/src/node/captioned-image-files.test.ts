@@ -56,10 +56,10 @@ describe('@ganforge/text/node', () => {
     const folder = mkdtempSync(join(tmpdir(), 'ganforge-tsv-'));
     writeFileSync(join(folder, 'bad.tsv'), 'a.png\tfine\nb.png has no tab\n');
     await expect(loadCaptionedImages(join(folder, 'bad.tsv'), { size: 8 })).rejects.toThrow(
-      /bad.tsv line 2: expected path<TAB>caption, received "b.png has no tab"/,
+      /bad.tsv: expected line 2 to be path<TAB>caption, received "b.png has no tab"/,
     );
     await expect(loadCaptionedImages(join(folder, 'none.tsv'), { size: 8 })).rejects.toThrow(
-      /tsvPath: expected a readable path<TAB>caption file/,
+      /^tsvPath: expected an existing path<TAB>caption file, received ".*none.tsv", which does not exist/,
     );
     await expect(loadCaptionedImages(join(folder, 'bad.tsv'), { size: 0 })).rejects.toThrow(/options.size/);
   });
@@ -78,6 +78,8 @@ describe('@ganforge/text/node', () => {
     tf.dispose([a, b]);
     encoder.dispose();
     copy.dispose();
-    await expect(loadTextEncoderFile(`${path}.missing`)).rejects.toThrow(/text encoder: cannot read/);
+    await expect(loadTextEncoderFile(`${path}.missing`)).rejects.toThrow(
+      /^path: expected an existing text encoder file \(text-encoder.json\), received ".*missing", which does not exist/,
+    );
   });
 });
