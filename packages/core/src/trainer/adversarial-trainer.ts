@@ -27,7 +27,7 @@ import { deriveSeed, tfjsSeed } from '../seeds.js';
 import { assertInteger, assertIsTensor, assertNumberInRange } from '../tensor-checks.js';
 import { disposeAbandonedGradientTape } from './abandoned-gradient-tape.js';
 import { GeneratorEma } from './generator-ema.js';
-import { allFinite, finiteFlag, firstNonFinite } from './non-finite-weights.js';
+import { allFinite, finiteProbes, firstNonFinite } from './non-finite-weights.js';
 import { dcganAdam, makeOptimizer, type OptimizerConfig } from './optimizer-config.js';
 import { loadOptimizerState } from './optimizer-state.js';
 import type {
@@ -434,11 +434,14 @@ export class AdversarialTrainer {
     };
   }
 
-  /** Throws NonFiniteWeightError naming the first non-finite tensor of the training state. */
-  async #assertFinite(check: 'step' | 'checkpoint', step: number, flag?: number): Promise<void> {
+  /**
+   * Throws NonFiniteWeightError naming the first non-finite tensor of the training state. With
+   * `probed`, the caller's probes already said "maybe": only the full read remains.
+   */
+  async #assertFinite(check: 'step' | 'checkpoint', step: number, options?: { probed: true }): Promise<void> {
     const state = await this.#namedState();
     try {
-      if (flag === undefined && (await allFinite(state.named))) return;
+      if (!options?.probed && (await allFinite(state.named))) return;
       const found = await firstNonFinite(state.named);
       if (found) throw new NonFiniteWeightError(check, step, found.name, found.value);
     } finally {
@@ -594,16 +597,16 @@ export class AdversarialTrainer {
       }
       this.#generatorUpdate(batch!, scalars);
       this.#ema?.update(this.#step);
-      // The losses and a finiteness flag over the whole state, read with one sync: a step can leave
+      // The losses and finiteness probes of the whole state, read with one sync: a step can leave
       // non-finite weights behind finite losses (BatchNorm statistics of huge inputs, overflowing updates).
       const state = await this.#namedState();
       let read: Awaited<ReturnType<typeof readScalars>>;
       try {
-        read = await readScalars(scalars, finiteFlag(state.named.map(({ tensor }) => tensor)), step);
+        read = await readScalars(scalars, finiteProbes(state.named.map(({ tensor }) => tensor)), step);
       } finally {
         tf.dispose(state.owned);
       }
-      if (read.weightsFlag !== 0) await this.#assertFinite('step', step, read.weightsFlag);
+      if (!read.probesFinite) await this.#assertFinite('step', step, { probed: true });
       return read.losses;
     } finally {
       if (batch) disposeBatch(batch);
@@ -952,17 +955,17 @@ function disposeScalars(scalars: NamedScalars): void {
 }
 
 /**
- * Reads the losses and the state's finiteness flag (see {@link finiteFlag}) in one sync, and
- * disposes the flag. Throws NonFiniteLossError for the first non-finite loss.
+ * Reads the losses and the state's finiteness probes (see {@link finiteProbes}) in one sync, and
+ * disposes the probes. Throws NonFiniteLossError for the first non-finite loss.
  */
 async function readScalars(
   scalars: NamedScalars,
-  weightsFlag: tf.Scalar,
+  probes: tf.Scalar[],
   step: number,
-): Promise<{ losses: Map<string, number>; weightsFlag: number }> {
+): Promise<{ losses: Map<string, number>; probesFinite: boolean }> {
   const names = [...scalars.keys()];
-  const stacked = tf.stack([...scalars.values(), weightsFlag]);
-  weightsFlag.dispose();
+  const stacked = tf.stack([...scalars.values(), ...probes]);
+  tf.dispose(probes);
   const values = await stacked.data();
   stacked.dispose();
   const losses = new Map<string, number>();
@@ -971,7 +974,7 @@ async function readScalars(
     if (!Number.isFinite(value)) throw new NonFiniteLossError(step, name, value);
     losses.set(name, value);
   });
-  return { losses, weightsFlag: values[names.length]! };
+  return { losses, probesFinite: values.subarray(names.length).every((value) => Number.isFinite(value)) };
 }
 
 /** Thrown inside a step's transaction when the signal aborts it half way, so that it is rolled back. */

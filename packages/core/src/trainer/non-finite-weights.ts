@@ -3,17 +3,14 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedTensor } from '../checkpoint/model-serialization.js';
 
 /**
- * One scalar that is 0 when every element of `tensors` is finite and NaN otherwise, for a caller
- * to read together with other scalars in one sync: x - x is 0 for a finite x and NaN for NaN and
- * ±Infinity, and a sum of zeros stays exactly 0. Only float32 tensors can hold non-finite values.
+ * One scalar per float32 tensor of `tensors`: its sum, for a caller to read together with other
+ * scalars in one sync. A tensor holding NaN or ±Infinity always has a non-finite sum; a finite
+ * tensor has one only if its sum overflows float32 (|sum| > 3.4e38), so a non-finite probe is
+ * confirmed with {@link firstNonFinite}. One reduction per tensor, no copies (int32 tensors
+ * cannot be non-finite and get no probe).
  */
-export function finiteFlag(tensors: readonly tf.Tensor[]): tf.Scalar {
-  return tf.tidy(() => {
-    const floats = tensors.filter((tensor) => tensor.dtype === 'float32');
-    if (floats.length === 0) return tf.scalar(0);
-    const flat = tf.concat(floats.map((tensor) => tensor.reshape([-1])));
-    return tf.sum(tf.sub(flat, flat));
-  });
+export function finiteProbes(tensors: readonly tf.Tensor[]): tf.Scalar[] {
+  return tensors.filter((tensor) => tensor.dtype === 'float32').map((tensor) => tf.sum(tensor));
 }
 
 /** The first tensor of `named` (in order) holding NaN or ±Infinity, with that value; undefined if none. */
@@ -29,12 +26,13 @@ export async function firstNonFinite(
   return undefined;
 }
 
-/** Whether every tensor of `named` is finite, read with one sync. */
+/** Whether every tensor of `named` is finite: one sync, plus a full read only when a probe says no. */
 export async function allFinite(named: readonly NamedTensor[]): Promise<boolean> {
-  const flag = finiteFlag(named.map(({ tensor }) => tensor));
-  try {
-    return (await flag.data())[0] === 0;
-  } finally {
-    flag.dispose();
-  }
+  const probes = finiteProbes(named.map(({ tensor }) => tensor));
+  if (probes.length === 0) return true;
+  const stacked = tf.stack(probes);
+  tf.dispose(probes);
+  const sums = await stacked.data();
+  stacked.dispose();
+  return sums.every((sum) => Number.isFinite(sum)) || (await firstNonFinite(named)) === undefined;
 }

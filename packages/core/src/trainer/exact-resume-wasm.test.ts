@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { MemoryCheckpointStore } from '../checkpoint/memory-checkpoint-store.js';
+import { TensorDataset } from '../tensor-dataset.js';
+import { tinyData, tinyDiscriminator, tinyGenerator } from '../test-support/tiny-models.js';
+import { trainingStateBytes } from '../test-support/training-state-bytes.js';
+import { AdversarialTrainer } from './adversarial-trainer.js';
+
+function build() {
+  return new AdversarialTrainer({
+    generator: tinyGenerator({ noiseDim: 3 }),
+    discriminator: tinyDiscriminator(),
+    noise: { dim: 3 },
+    ema: { decay: 0.95 },
+    seed: 7,
+  });
+}
+
+// The same sweep as restore.test.ts on tfjs's wasm backend (XNNPACK kernels; the tiny models are
+// dense, so the stock wasm kernels train them). Bit-exactness is per backend: both runs use wasm.
+describe('AdversarialTrainer.restore on the wasm backend', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  it('resumes bit-exactly at every split point of 20 steps (Adam, EMA)', async () => {
+    expect(tf.getBackend()).toBe('wasm');
+    const data = new TensorDataset({ real: tinyData(20) });
+    const straight = build();
+    await straight.fit(data, { batchSize: 4, steps: 20 });
+    const expected = JSON.stringify(await trainingStateBytes(straight));
+    const drifting: number[] = [];
+    for (let split = 1; split < 20; split++) {
+      const store = new MemoryCheckpointStore();
+      const first = build();
+      await first.fit(data, { batchSize: 4, steps: split, checkpoints: { store } });
+      const resumed = build();
+      await resumed.restore((await store.load('latest'))!);
+      await resumed.fit(data, { batchSize: 4, steps: 20 - split });
+      if (JSON.stringify(await trainingStateBytes(resumed)) !== expected) drifting.push(split);
+    }
+    expect(drifting).toEqual([]);
+  });
+});
