@@ -2,9 +2,14 @@ import {
   assertCheckpointName,
   type Checkpoint,
   CheckpointError,
+  type CheckpointLimits,
   type CheckpointStore,
+  type DecodeCheckpointOptions,
   decodeCheckpoint,
+  defaultCheckpointLimits,
   encodeCheckpoint,
+  InvalidArgumentError,
+  SizeLimitError,
 } from '@ganforge/core';
 
 const objectStore = 'checkpoints';
@@ -16,10 +21,22 @@ function request<T>(operation: IDBRequest<T>): Promise<T> {
   });
 }
 
+export interface IndexedDbCheckpointStoreOptions extends Pick<DecodeCheckpointOptions, 'onNote'> {
+  /**
+   * Refuse checkpoint bytes larger than this (importBytes before storing them, load before decoding),
+   * with SizeLimitError. Default `defaultCheckpointLimits.maxFileBytes` (2 GiB), as for files.
+   */
+  readonly maxBytes?: number;
+  /** The decoder's other limits (header bytes, JSON depth, layers), see `CheckpointLimits`. */
+  readonly limits?: Partial<Omit<CheckpointLimits, 'maxFileBytes'>>;
+}
+
 /**
  * Checkpoints in the browser's IndexedDB, as the same bytes `FileCheckpointStore` writes in Node, so a
  * checkpoint moves between the two as a file (`exportBytes` / `importBytes`). Each save is one
- * IndexedDB transaction: it lands whole or not at all.
+ * IndexedDB transaction: it lands whole or not at all. Bytes from elsewhere (`importBytes`, a value
+ * another script stored under our key) are checked before they are decoded: an ArrayBuffer within
+ * `maxBytes`, then `decodeCheckpoint`'s checksum, header schema and limits.
  *
  * @example
  * ```ts
@@ -29,10 +46,25 @@ function request<T>(operation: IDBRequest<T>): Promise<T> {
  */
 export class IndexedDbCheckpointStore implements CheckpointStore {
   readonly databaseName: string;
+  readonly maxBytes: number;
+  readonly #decodeOptions: DecodeCheckpointOptions;
   #database: Promise<IDBDatabase> | undefined;
 
-  constructor(databaseName = 'ganforge') {
+  constructor(databaseName = 'ganforge', options: IndexedDbCheckpointStoreOptions = {}) {
+    if (typeof databaseName !== 'string' || databaseName.length === 0) {
+      throw new InvalidArgumentError('databaseName', 'a non-empty string', databaseName);
+    }
     this.databaseName = databaseName;
+    this.maxBytes = options.maxBytes ?? defaultCheckpointLimits.maxFileBytes;
+    if (!Number.isSafeInteger(this.maxBytes) || this.maxBytes < 1) {
+      throw new InvalidArgumentError('options.maxBytes', 'a positive integer number of bytes', this.maxBytes);
+    }
+    this.#decodeOptions = {
+      limits: { ...options.limits, maxFileBytes: this.maxBytes },
+      describeLimitOption: (key) =>
+        `new IndexedDbCheckpointStore(name, { ${key === 'maxFileBytes' ? 'maxBytes' : `limits: { ${key} }`} })`,
+      ...(options.onNote ? { onNote: options.onNote } : {}),
+    };
   }
 
   #open(): Promise<IDBDatabase> {
@@ -70,29 +102,75 @@ export class IndexedDbCheckpointStore implements CheckpointStore {
 
   async load(name: string): Promise<Checkpoint | undefined> {
     const bytes = await this.exportBytes(name);
-    return bytes ? decodeCheckpoint(bytes) : undefined;
+    return bytes ? decodeCheckpoint(bytes, this.#decodeOptions) : undefined;
   }
 
+  /** Names of the stored checkpoints (keys that are valid checkpoint names), sorted. */
   async list(): Promise<string[]> {
     const keys = await this.#transaction('readonly', (store) => store.getAllKeys());
-    return keys.map(String).sort();
+    return keys.filter((key): key is string => typeof key === 'string' && isCheckpointName(key)).sort();
   }
 
-  /** The stored bytes of a checkpoint (what a `.gfckpt` file holds), e.g. to offer as a download. */
+  /**
+   * The stored bytes of a checkpoint (what a `.gfckpt` file holds), e.g. to offer as a download.
+   *
+   * @throws CheckpointError when the stored value is not an ArrayBuffer (another script wrote it);
+   *   SizeLimitError when it is larger than `maxBytes`.
+   */
   async exportBytes(name: string): Promise<Uint8Array | undefined> {
     assertCheckpointName(name);
-    const value = await this.#transaction(
-      'readonly',
-      (store) => store.get(name) as IDBRequest<ArrayBuffer | undefined>,
-    );
-    return value ? new Uint8Array(value) : undefined;
+    const value: unknown = await this.#transaction('readonly', (store) => store.get(name));
+    if (value === undefined) return undefined;
+    if (!(value instanceof ArrayBuffer)) {
+      throw new CheckpointError(
+        `IndexedDB '${this.databaseName}', checkpoint '${name}': expected an ArrayBuffer of checkpoint bytes, received ${describeStored(value)}.`,
+      );
+    }
+    this.#assertSize(`checkpoint '${name}' in IndexedDB '${this.databaseName}'`, value.byteLength);
+    return new Uint8Array(value);
   }
 
-  /** Stores checkpoint bytes (a `.gfckpt` file from Node, for example) after checking they decode. */
+  /**
+   * Stores checkpoint bytes (a `.gfckpt` file from Node, for example) after checking they decode,
+   * so damaged or hostile bytes never replace a good checkpoint.
+   *
+   * @throws InvalidArgumentError when `bytes` is not a Uint8Array; SizeLimitError (larger than
+   *   `maxBytes`, checked first); the errors of `decodeCheckpoint`.
+   */
   async importBytes(name: string, bytes: Uint8Array): Promise<void> {
     assertCheckpointName(name);
-    decodeCheckpoint(bytes); // refuse damaged bytes before they replace a good checkpoint
+    if (!(bytes instanceof Uint8Array))
+      throw new InvalidArgumentError('bytes', 'a Uint8Array of checkpoint bytes', bytes);
+    this.#assertSize(`checkpoint bytes for '${name}'`, bytes.byteLength);
+    decodeCheckpoint(bytes, this.#decodeOptions);
     const copy = bytes.slice().buffer;
     await this.#transaction('readwrite', (store) => store.put(copy, name));
   }
+
+  #assertSize(what: string, byteLength: number): void {
+    if (byteLength > this.maxBytes) {
+      throw new SizeLimitError(
+        what,
+        this.maxBytes,
+        byteLength,
+        'bytes',
+        'new IndexedDbCheckpointStore(name, { maxBytes })',
+      );
+    }
+  }
+}
+
+function isCheckpointName(name: string): boolean {
+  try {
+    assertCheckpointName(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeStored(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return `a ${typeof value}`;
+  return `a ${(value as object).constructor?.name ?? 'object'}`;
 }
