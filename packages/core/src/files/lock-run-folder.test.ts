@@ -118,6 +118,17 @@ describe('lockRunFolder', () => {
     await release!();
   });
 
+  it('keeps the lock across its refreshes (holder.json does not read as a takeover)', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'ganforge-lock-'));
+    const compromised: Error[] = [];
+    // stale 2000 ms: proper-lockfile refreshes every 1000 ms and checks the folder's mtime is its own.
+    const release = await lockRunFolder(folder, { stale: 2000, onCompromised: (error) => compromised.push(error) });
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(compromised).toEqual([]);
+    expect(await lockError(folder, 2000)).toBeInstanceOf(RunFolderLockedError);
+    await release();
+  });
+
   it('leaves nothing that a checkpoint listing shows', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'ganforge-lock-'));
     const release = await lockRunFolder(folder);
