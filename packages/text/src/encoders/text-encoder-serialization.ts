@@ -159,13 +159,13 @@ export async function textEncoderFromJson(json: string, options: TextEncoderRead
   try {
     value = JSON.parse(json);
   } catch (cause) {
+    // V8's message quotes the text; only its position is kept, so a linked file is not echoed.
+    const position = /position (\d+)/.exec((cause as Error).message)?.[1];
     throw new InvalidFileError(
       source,
       'JSON written by textEncoderToJson',
-      `text that is not JSON (${(cause as Error).message})`,
-      {
-        cause,
-      },
+      `text that is not JSON${position === undefined ? '' : ` (error at character ${position})`}`,
+      { cause },
     );
   }
   const parsed = v.safeParse(textEncoderJsonSchema, value);

@@ -108,6 +108,14 @@ describe('text readers refuse hostile and mistaken files with typed errors', () 
       names: /not JSON/,
     },
     {
+      // V8's JSON.parse message quotes the text; a linked secret must not be echoed in the error.
+      name: 'a file that is not JSON, without quoting it',
+      make: (path) => (writeFileSync(path, 'root:x:0:0:secret-line'), path),
+      error: InvalidFileError,
+      code: 'INVALID_FILE',
+      names: /^(?!.*root:x).*received text that is not JSON/,
+    },
+    {
       name: 'JSON null',
       make: (path) => (writeFileSync(path, 'null'), path),
       error: InvalidFileError,
