@@ -26,3 +26,4 @@ export { isProcessRunning } from './files/is-process-running.js';
 export { removeLegacyTemporaries } from './files/remove-legacy-temporaries.js';
 export { limitFromEnvironment } from './files/limit-from-environment.js';
 export { readUserFile, type ReadUserFileOptions } from './files/read-user-file.js';
+export { loadTfjsModelFolder, type LoadTfjsModelFolderOptions } from './files/load-tfjs-model-folder.js';

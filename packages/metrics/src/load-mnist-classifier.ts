@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 
 import { InvalidArgumentError } from '@ganforge/core';
-import { readTfjsModelFolder } from '@ganforge/core/node';
-import * as tf from '@tensorflow/tfjs';
+import { loadTfjsModelFolder } from '@ganforge/core/node';
+import type * as tf from '@tensorflow/tfjs';
 
 export interface LoadMnistClassifierOptions {
   /** Which classifier: trained on MNIST (default) or on Fashion-MNIST. */
@@ -37,7 +37,7 @@ export function mnistClassifierFolder(variant: 'mnist' | 'fashion-mnist' = 'mnis
  */
 export async function loadMnistClassifier(options: LoadMnistClassifierOptions = {}): Promise<tf.LayersModel> {
   const folder = mnistClassifierFolder(options.variant ?? 'mnist');
-  // The same checked reader as for strangers' models (schema, regular files, shards inside the folder,
-  // sizes): an install that was tampered with fails with a typed error instead of loading.
-  return tf.loadLayersModel(tf.io.fromMemory(await readTfjsModelFolder(`${folder}model.json`)));
+  // The same checked loader as for strangers' models (schema, regular files, shards inside the folder,
+  // sizes, weights matching the topology): a damaged install fails with a typed error instead of loading.
+  return loadTfjsModelFolder(`${folder}model.json`);
 }

@@ -1,35 +1,25 @@
 import * as v from 'valibot';
 
+import { describeSchemaIssue } from '../checkpoint/schema-issue.js';
+import { totalSpecBytes, weightSpecSchema } from '../checkpoint/weight-specs.js';
 import { InvalidFileError } from '../errors.js';
 
-const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const finite = v.pipe(v.number(), v.finite());
 
-/** Bytes per stored element: tfjs-core 4.22 `DTYPE_VALUE_SIZE_MAP` (io/types.ts). */
-const bytesPerElement = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 } as const;
-
-// tfjs-core 4.22 io_utils.ts `decodeWeight`: uint8/uint16 dequantize with scale and min into float32
-// or int32; float16 only into float32.
-const quantizationSchema = v.variant('dtype', [
-  v.object({ dtype: v.picklist(['uint8', 'uint16']), scale: finite, min: finite }),
-  v.object({ dtype: v.literal('float16') }),
-]);
-
+// The checkpoint's weight-spec schema, plus what tfjs-core 4.22 io_utils.ts `decodeWeight` needs of a
+// quantized weight (else it throws an untyped error after the model is built): uint8/uint16 carry a
+// finite scale and min and dequantize into float32 or int32; float16 only into float32.
 const weightSchema = v.pipe(
-  v.object({
-    name: v.pipe(v.string(), v.minLength(1)),
-    shape: v.array(count),
-    // 'string' weights (variable-length) exist in tfjs but never in a layers model; refused.
-    dtype: v.picklist(['float32', 'int32', 'bool', 'complex64']),
-    group: v.optional(v.picklist(['model', 'optimizer'])),
-    quantization: v.optional(quantizationSchema),
-  }),
+  weightSpecSchema,
   v.check(
     (weight) =>
       weight.quantization === undefined ||
-      weight.dtype === 'float32' ||
-      (weight.dtype === 'int32' && weight.quantization.dtype !== 'float16'),
-    'quantization uint8/uint16 of float32 or int32 weights, float16 of float32 weights (as tfjs decodes them)',
+      (weight.quantization.dtype === 'float16'
+        ? weight.dtype === 'float32'
+        : weight.dtype !== 'bool' &&
+          Number.isFinite(weight.quantization.scale) &&
+          Number.isFinite(weight.quantization.min)),
+    'a quantization tfjs decodes: uint8/uint16 with a finite scale and min for float32 or int32 weights, float16 for float32 weights',
   ),
 );
 
@@ -62,7 +52,7 @@ const trainingConfigSchema = v.object({
 /**
  * The `model.json` of a tfjs layers model (tfjs-core 4.22 `ModelJSON`), as GANForge accepts it:
  * `modelTopology` an object; `weightsManifest` (optional) groups of `{ paths: string[], weights:
- * [{ name, shape: non-negative safe integers, dtype: float32 | int32 | bool | complex64,
+ * [{ name, shape: non-negative safe integers, dtype: float32 | int32 | bool,
  * quantization? }] }`. Unknown top-level fields are dropped.
  */
 export const tfjsModelJsonSchema = v.object({
@@ -101,14 +91,13 @@ export function parseTfjsModelJson(text: string, path: string): TfjsModelJson {
       { cause },
     );
   }
-  const parsed = v.safeParse(tfjsModelJsonSchema, json);
+  const parsed = v.safeParse(tfjsModelJsonSchema, json, { abortEarly: true });
   if (parsed.success) return parsed.output;
-  const issue = parsed.issues[0];
-  const field = v.getDotPath(issue) ?? 'its top level';
+  const issue = describeSchemaIssue('model.json', parsed.issues[0]);
   throw new InvalidFileError(
     path,
-    `a tfjs layers model.json whose ${field} is ${issue.expected ?? issue.message}`,
-    issue.expected === null ? `${issue.received} there` : issue.received,
+    `a tfjs layers model.json whose ${issue.field} is ${issue.expected}`,
+    issue.received,
   );
 }
 
@@ -120,18 +109,13 @@ export function parseTfjsModelJson(text: string, path: string): TfjsModelJson {
  * @throws InvalidFileError when the total is not a safe integer (a shape of absurd size).
  */
 export function manifestWeightBytes(weights: readonly TfjsWeightSpec[], path: string): number {
-  let total = 0;
-  for (const weight of weights) {
-    let elements = 1;
-    for (const size of weight.shape) elements *= size;
-    total += elements * bytesPerElement[weight.quantization?.dtype ?? weight.dtype];
-    if (!Number.isSafeInteger(total)) {
-      throw new InvalidFileError(
-        path,
-        'weights whose total size is at most 2^53 - 1 bytes',
-        `the weight '${weight.name}' of shape [${weight.shape.join(', ')}], which takes the total beyond that`,
-      );
-    }
+  const total = totalSpecBytes(weights);
+  if (!Number.isSafeInteger(total)) {
+    throw new InvalidFileError(
+      path,
+      'weights whose total size is at most 2^53 - 1 bytes',
+      'shapes whose elements add up to more',
+    );
   }
   return total;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { assertInteger, InvalidArgumentError } from '@ganforge/core';
+import { assertInteger, InvalidArgumentError, modelFromArtifactsWithinBudget } from '@ganforge/core';
 
 import { weightsHandler } from '../vgg/load-layer-weights.js';
 
@@ -58,6 +58,14 @@ export function upscalingModel(model: tf.LayersModel, metadata: UpscalingMetadat
  * (`http(s)://`, `indexeddb://`, `file://` after importing `@ganforge/srgan/node`) or an IOHandler.
  * Models that use custom layers need them registered first (GANForge's `PixelShuffle` is).
  *
+ * The model is built with `modelFromArtifactsWithinBudget` of `@ganforge/core`, not
+ * `tf.loadLayersModel`: a topology whose weights the stored weights do not match in shape and dtype
+ * (a downloaded model.json asking for a layer of 1e9 units) is refused before tfjs allocates it.
+ *
+ * @throws InvalidFileError naming the source when its topology and weights do not fit or tfjs cannot
+ *   build it; SizeLimitError for a topology nested or layered beyond the limits; what the IOHandler
+ *   throws (for `file://`: UnsafePathError, SizeLimitError, InvalidFileError, FileNotFoundError).
+ *
  * @example
  * ```ts
  * const sr = await loadUpscalingModel('https://example.com/srresnet/model.json');
@@ -68,7 +76,16 @@ export async function loadUpscalingModel(
   source: string | tf.io.IOHandler,
   metadata: UpscalingMetadata = {},
 ): Promise<UpscalingModel> {
-  const model = await tf.loadLayersModel(weightsHandler(source, 'source'));
+  const handler = weightsHandler(source, 'source');
+  if (typeof handler.load !== 'function') {
+    throw new InvalidArgumentError('source', 'a URL or IOHandler that can load a model', source);
+  }
+  const artifacts = await handler.load();
+  const model = await modelFromArtifactsWithinBudget(artifacts, {
+    file: typeof source === 'string' ? source : 'the IOHandler source',
+    label: 'model.json',
+  });
+  if (artifacts.userDefinedMetadata) model.setUserDefinedMetadata(artifacts.userDefinedMetadata);
   return upscalingModel(model, metadata);
 }
 

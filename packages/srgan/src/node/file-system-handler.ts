@@ -19,6 +19,11 @@ const weightsFileName = 'weights.bin';
  * weights at most `limits.maxWeightBytes` (1 GiB) bytes, and the shards must hold exactly the bytes
  * the manifest's shapes and dtypes imply; all checked before any shard is read.
  *
+ * `tf.loadLayersModel(fileSystemHandler(...))` then builds the topology as tfjs does, allocating
+ * whatever it asks for; for a model from someone else use `resolveUpscalingModel`,
+ * `loadUpscalingModel` or `loadTfjsModelFolder` (`@ganforge/core/node`), which refuse a topology
+ * that asks for more than its weights before allocating it.
+ *
  * @throws from `load()`: UnsafePathError, SizeLimitError, InvalidFileError, FileNotFoundError.
  *
  * @example

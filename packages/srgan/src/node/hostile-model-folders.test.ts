@@ -111,6 +111,11 @@ interface HostileCase {
   readonly code: string;
   /** A fragment the message must hold (what the user reads). */
   readonly message: RegExp;
+  /**
+   * The files are fine, the topology is hostile: only GANForge's guarded build refuses it, so it is
+   * not handed to tf.loadLayersModel (which would try to allocate it).
+   */
+  readonly topology?: true;
 }
 
 // Expected classes and codes: the contract of readTfjsModelFolder's TSDoc (packages/core/src/files).
@@ -264,7 +269,7 @@ const hostileCases: HostileCase[] = [
       writeModelJson(model, { modelTopology: denseTopology(), weightsManifest: [{ paths: [7], weights: [] }] }),
     error: InvalidFileError,
     code: 'INVALID_FILE',
-    message: /weightsManifest\.0\.paths\.0/,
+    message: /whose model\.json\.weightsManifest\[0\]\.paths\[0\] is a string, received 7/,
   },
   {
     name: 'a weight shape with a negative size',
@@ -272,7 +277,7 @@ const hostileCases: HostileCase[] = [
       writeModelJson(model, withWeight({ name: 'dense/kernel', shape: [-3, 2], dtype: 'float32' })),
     error: InvalidFileError,
     code: 'INVALID_FILE',
-    message: /weightsManifest\.0\.weights\.0\.shape\.0/,
+    message: /weightsManifest\[0\]\.weights\[0\]\.shape\[0\] is a non-negative integer, received -3/,
   },
   {
     name: 'a weight shape with a fraction',
@@ -280,7 +285,7 @@ const hostileCases: HostileCase[] = [
       writeModelJson(model, withWeight({ name: 'dense/kernel', shape: [1.5, 2], dtype: 'float32' })),
     error: InvalidFileError,
     code: 'INVALID_FILE',
-    message: /shape\.0/,
+    message: /shape\[0\] is an integer .*received 1\.5/,
   },
   {
     name: 'an unknown dtype',
@@ -302,6 +307,48 @@ const hostileCases: HostileCase[] = [
     message: /quantization/,
   },
   {
+    name: 'a topology asking for a Dense layer of 1e9 units (12 GB) with weights for 2',
+    arrange: ({ model }) => writeModelJson(model, { modelTopology: denseTopology(1e9), weightsManifest: manifest() }),
+    error: InvalidFileError,
+    code: 'INVALID_FILE',
+    message: /a request for \[3, 1000000000\] float32 \(3,000,000,000 elements\), which no unused stored weight has/,
+    topology: true,
+  },
+  {
+    name: 'a topology of an unknown layer class',
+    arrange: ({ model }) =>
+      writeModelJson(model, {
+        modelTopology: {
+          class_name: 'Sequential',
+          config: { name: 's', layers: [{ class_name: 'NoSuchLayer', config: {} }] },
+        },
+        weightsManifest: [],
+      }),
+    error: InvalidFileError,
+    code: 'INVALID_FILE',
+    message: /one tfjs cannot build/,
+    topology: true,
+  },
+  {
+    name: 'a topology nested 1,000 levels deep',
+    arrange: ({ model }) => {
+      let deep: unknown = 0;
+      for (let level = 0; level < 1000; level++) deep = [deep];
+      writeModelJson(model, { modelTopology: { ...denseTopology(), deep }, weightsManifest: manifest() });
+    },
+    error: SizeLimitError,
+    code: 'SIZE_LIMIT',
+    message: /the topologyLimits\.maxJsonDepth option/,
+    topology: true,
+  },
+  {
+    name: 'a topology that is a string',
+    arrange: ({ model }) => writeModelJson(model, { modelTopology: 'Dense', weightsManifest: manifest() }),
+    error: InvalidFileError,
+    code: 'INVALID_FILE',
+    message: /modelTopology is an object, received "Dense"/,
+  },
+  {
     name: 'a missing shard',
     arrange: ({ model }) => rmSync(join(model, 'weights.bin')),
     error: FileNotFoundError,
@@ -314,15 +361,21 @@ describe('loading a hostile model folder', () => {
   it.each(hostileCases)('refuses $name with $code, opening nothing outside the folder', async (hostile) => {
     const folders = layout();
     hostile.arrange(folders);
-    const attempt = tf.loadLayersModel(fileSystemHandler(folders.model));
+    const before = tf.memory();
+    // What `ganforge upscale --model DIR` calls.
+    const attempt = resolveUpscalingModel(folders.model);
     await expect(attempt).rejects.toBeInstanceOf(hostile.error);
     await expect(attempt).rejects.toMatchObject({
       code: hostile.code,
       message: expect.stringMatching(hostile.message),
     });
     expect(opened.filter((path) => !path.startsWith(folders.model + sep))).toEqual([]);
-    // The same through resolveUpscalingModel (what `ganforge upscale --model DIR` calls): the typed error, not a wrapper.
-    await expect(resolveUpscalingModel(folders.model)).rejects.toMatchObject({ code: hostile.code });
+    // Nothing allocated is left behind (and nothing large was allocated on the way: see the topology cases).
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numBytes).toBe(before.numBytes);
+    if (hostile.topology) return;
+    // The file-level refusals hold for fileSystemHandler under tf.loadLayersModel too.
+    await expect(tf.loadLayersModel(fileSystemHandler(folders.model))).rejects.toMatchObject({ code: hostile.code });
     expect(opened.filter((path) => !path.startsWith(folders.model + sep))).toEqual([]);
   });
 });

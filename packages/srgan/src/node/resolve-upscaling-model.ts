@@ -12,15 +12,14 @@ import {
 } from '@ganforge/core';
 import {
   FileCheckpointStore,
+  loadTfjsModelFolder,
   readRegularFile,
   resolveConfinedPath,
-  type TfjsModelFolderLimits,
+  type LoadTfjsModelFolderOptions,
 } from '@ganforge/core/node';
 import { type UpscalingMetadata, type UpscalingModel, upscalingModel } from '@ganforge/srgan';
 import * as tf from '@tensorflow/tfjs';
 import * as v from 'valibot';
-
-import { fileSystemHandler } from './file-system-handler.js';
 
 /**
  * No model was found where the `model` argument points (a folder without a model, an npm package
@@ -60,7 +59,7 @@ const maxPackageJsonBytes = 1024 * 1024;
 
 /** Options of {@link resolveUpscalingModel}: metadata that overrides the model's, where to look, limits. */
 export type ResolveUpscalingModelOptions = UpscalingMetadata &
-  TfjsModelFolderLimits & {
+  LoadTfjsModelFolderOptions & {
     /** Folders from which npm packages are looked up (default: the working directory, then this package's install). */
     readonly from?: string | readonly string[];
   };
@@ -92,8 +91,8 @@ export async function resolveUpscalingModel(
   if (typeof specifier !== 'string' || specifier.length === 0) {
     throw new InvalidArgumentError('model', 'a folder, a model.json path or an npm package name', specifier);
   }
-  const { from, maxModelJsonBytes, maxWeightBytes, ...metadata } = options;
-  const limits = { maxModelJsonBytes, maxWeightBytes };
+  const { from, maxModelJsonBytes, maxWeightBytes, topologyLimits, ...metadata } = options;
+  const limits = { maxModelJsonBytes, maxWeightBytes, topologyLimits };
   const path = resolve(specifier);
   if (existsSync(path)) {
     if (statSync(path).isDirectory()) {
@@ -120,12 +119,13 @@ function defaultSearchFolders(): string[] {
 async function loadFromJson(
   path: string,
   metadata: UpscalingMetadata,
-  limits: TfjsModelFolderLimits,
+  limits: LoadTfjsModelFolderOptions,
 ): Promise<UpscalingModel> {
   try {
-    return upscalingModel(await tf.loadLayersModel(fileSystemHandler(path, limits)), metadata);
+    // Not tf.loadLayersModel: its topology build allocates whatever the topology asks for.
+    return upscalingModel(await loadTfjsModelFolder(path, limits), metadata);
   } catch (cause) {
-    // Refusals of the folder reader (unsafe path, size limit, bad manifest) keep their class and code.
+    // Refusals of the folder reader and the guarded build keep their class and code.
     if (cause instanceof GanForgeError) throw cause;
     throw new InvalidFileError(
       path,
@@ -150,7 +150,7 @@ async function loadFromPackage(
   name: string,
   searchFolders: readonly string[],
   metadata: UpscalingMetadata,
-  limits: TfjsModelFolderLimits,
+  limits: LoadTfjsModelFolderOptions,
 ): Promise<UpscalingModel> {
   const found = packageNamePattern.test(name) ? findPackage(name, searchFolders) : undefined;
   if (found === undefined) {
