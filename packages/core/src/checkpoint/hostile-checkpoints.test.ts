@@ -440,6 +440,18 @@ const cases: HostileCase[] = [
     message: /^checkpoint\.generator\.weightData: expected an ArrayBuffer/,
   },
   {
+    // Found only after the generator is built: loadGenerator must dispose it.
+    name: 'loadGenerator of a checkpoint whose EMA data is 4 bytes short',
+    input: () => {
+      const checkpoint = decodeCheckpoint(honest);
+      const ema = checkpoint.generatorEma!;
+      return { ...checkpoint, generatorEma: { ...ema, data: ema.data.slice(0, ema.data.byteLength - 4) } };
+    },
+    error: CheckpointError,
+    code: 'CHECKPOINT_MISMATCH',
+    message: /^checkpoint\.generatorEma\.data: expected 472 bytes .*, received 468 bytes/,
+  },
+  {
     name: 'decodeCheckpoint of a string',
     input: () => 'GFCKPT01',
     error: InvalidArgumentError,
