@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 
 import { InvalidArgumentError, InvalidFileError, SizeLimitError } from '../errors.js';
+import { limitFromEnvironment } from './limit-from-environment.js';
 import { readRegularFile, regularFileSize } from './read-regular-file.js';
 import { resolveConfinedPath } from './resolve-confined-path.js';
 import { manifestWeightBytes, parseTfjsModelJson } from './tfjs-model-json.js';
@@ -141,16 +142,7 @@ function limitOptionName(option: keyof typeof environmentVariables): string {
 }
 
 function limit(value: number | undefined, option: keyof typeof environmentVariables, fallback: number): number {
-  const variable = environmentVariables[option];
-  const fromEnvironment = process.env[variable];
-  if (value === undefined && fromEnvironment !== undefined && fromEnvironment !== '') {
-    const parsed = Number(fromEnvironment);
-    if (!Number.isSafeInteger(parsed) || parsed <= 0) {
-      throw new InvalidArgumentError(variable, 'a positive whole number of bytes', fromEnvironment);
-    }
-    return parsed;
-  }
-  if (value === undefined) return fallback;
+  if (value === undefined) return limitFromEnvironment(environmentVariables[option]) ?? fallback;
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new InvalidArgumentError(option, 'a positive whole number of bytes', value);
   }

@@ -450,6 +450,10 @@ describe('loading an honest model folder', () => {
       await expect(tf.loadLayersModel(fileSystemHandler(model))).rejects.toBeInstanceOf(SizeLimitError);
       // The option wins over the variable.
       (await tf.loadLayersModel(fileSystemHandler(model, { maxWeightBytes: 32 }))).dispose();
+      vi.stubEnv('GANFORGE_MAX_WEIGHT_BYTES', '1 GB');
+      await expect(tf.loadLayersModel(fileSystemHandler(model))).rejects.toThrow(
+        /GANFORGE_MAX_WEIGHT_BYTES: expected a positive integer \(decimal digits\), received "1 GB"/,
+      );
     } finally {
       vi.unstubAllEnvs();
     }
