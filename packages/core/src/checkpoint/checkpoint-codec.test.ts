@@ -129,6 +129,23 @@ describe('checkpoint codec', () => {
     expect(new Uint8Array(resaved.generator.weightData)).toEqual(new Uint8Array(old.generator.weightData));
   });
 
+  it('resumes training from the checkpoint written before checksums', async () => {
+    const file = await readFile(new URL('./test-fixtures/v1-before-checksums.gfckpt', import.meta.url));
+    const old = decodeCheckpoint(new Uint8Array(file), { onNote: () => {} });
+    // The options the fixture was written with (test-fixtures/README.md).
+    const trainer = new AdversarialTrainer({
+      generator: tinyGenerator({ noiseDim: 3 }),
+      discriminator: tinyDiscriminator(),
+      noise: { dim: 3 },
+      ema: { decay: 0.9 },
+      seed: 4,
+    });
+    await trainer.restore(old);
+    const summary = await trainer.fit(new TensorDataset({ real: tinyData(16) }), { batchSize: 8, steps: 1 });
+    expect([summary.stepsRun, summary.step]).toEqual([1, 3]); // the fixture stopped at step 2
+    trainer.dispose();
+  });
+
   it('refuses files and headers beyond the limits, naming the option that raises them', async () => {
     const { checkpoint } = await trainedCheckpoint();
     const bytes = encodeCheckpoint(checkpoint);
