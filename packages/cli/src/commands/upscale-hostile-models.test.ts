@@ -163,6 +163,16 @@ const cases: {
     code: 'INVALID_FILE',
   },
   {
+    name: 'a topology whose first convolution asks for 1e6 filters (weights for 2)',
+    arrange: ({ model }) =>
+      editModelJson(model, (json) => {
+        const text = JSON.stringify(json);
+        // SRResNet's convolutions have 2 filters here (filters: 2 above); the first becomes 1e6.
+        return JSON.parse(text.replace('"filters":2', '"filters":1000000'));
+      }),
+    code: 'INVALID_FILE',
+  },
+  {
     name: 'weights over GANFORGE_MAX_WEIGHT_BYTES=16',
     arrange: () => {},
     code: 'SIZE_LIMIT',
@@ -171,28 +181,30 @@ const cases: {
 ];
 
 describe('ganforge upscale --model <hostile folder>', () => {
-  it.concurrent.each(cases)(
-    '$name: one line with $code, exit status not 0, no stack trace',
-    async ({ arrange, code, environment }) => {
-      const { root, model } = folders();
-      arrange({ root, model, sibling: join(root, 'sibling') });
-      const result = await ganforge(
-        environment ?? {},
-        'upscale',
-        join(root, 'in.png'),
-        join(root, 'out.png'),
-        '--model',
-        model,
-      );
-      const errors = result.stderr
-        .split('\n')
-        .filter((line) => line.trim() !== '' && !informational.some((pattern) => pattern.test(line)));
-      expect(result.code).not.toBe(0);
-      expect(errors).toHaveLength(1);
-      expect(errors[0]).toMatch(new RegExp(`^ganforge: .*\\[${code}\\]$`));
-      expect(result.stderr).not.toMatch(/\n\s+at /);
-    },
-    // Each case starts a Node process that imports tfjs: seconds alone, a minute on a busy 2-core machine.
-    300_000,
-  );
+  for (const { name, arrange, code, environment } of cases) {
+    it.concurrent(
+      `${name}: one line with ${code}, exit status not 0, no stack trace`,
+      async () => {
+        const { root, model } = folders();
+        arrange({ root, model, sibling: join(root, 'sibling') });
+        const result = await ganforge(
+          environment ?? {},
+          'upscale',
+          join(root, 'in.png'),
+          join(root, 'out.png'),
+          '--model',
+          model,
+        );
+        const errors = result.stderr
+          .split('\n')
+          .filter((line) => line.trim() !== '' && !informational.some((pattern) => pattern.test(line)));
+        expect(result.code).not.toBe(0);
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toMatch(new RegExp(`^ganforge: .*\\[${code}\\]$`));
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+      },
+      // Each case starts a Node process that imports tfjs: seconds alone, a minute on a busy 2-core machine.
+      300_000,
+    );
+  }
 });

@@ -358,26 +358,28 @@ const hostileCases: HostileCase[] = [
 ];
 
 describe('loading a hostile model folder', () => {
-  it.each(hostileCases)('refuses $name with $code, opening nothing outside the folder', async (hostile) => {
-    const folders = layout();
-    hostile.arrange(folders);
-    const before = tf.memory();
-    // What `ganforge upscale --model DIR` calls.
-    const attempt = resolveUpscalingModel(folders.model);
-    await expect(attempt).rejects.toBeInstanceOf(hostile.error);
-    await expect(attempt).rejects.toMatchObject({
-      code: hostile.code,
-      message: expect.stringMatching(hostile.message),
+  for (const hostile of hostileCases) {
+    it(`refuses ${hostile.name} with ${hostile.code}, opening nothing outside the folder`, async () => {
+      const folders = layout();
+      hostile.arrange(folders);
+      const before = tf.memory();
+      // What `ganforge upscale --model DIR` calls.
+      const attempt = resolveUpscalingModel(folders.model);
+      await expect(attempt).rejects.toBeInstanceOf(hostile.error);
+      await expect(attempt).rejects.toMatchObject({
+        code: hostile.code,
+        message: expect.stringMatching(hostile.message),
+      });
+      expect(opened.filter((path) => !path.startsWith(folders.model + sep))).toEqual([]);
+      // Nothing allocated is left behind (and nothing large was allocated on the way: see the topology cases).
+      expect(tf.memory().numTensors).toBe(before.numTensors);
+      expect(tf.memory().numBytes).toBe(before.numBytes);
+      if (hostile.topology) return;
+      // The file-level refusals hold for fileSystemHandler under tf.loadLayersModel too.
+      await expect(tf.loadLayersModel(fileSystemHandler(folders.model))).rejects.toMatchObject({ code: hostile.code });
+      expect(opened.filter((path) => !path.startsWith(folders.model + sep))).toEqual([]);
     });
-    expect(opened.filter((path) => !path.startsWith(folders.model + sep))).toEqual([]);
-    // Nothing allocated is left behind (and nothing large was allocated on the way: see the topology cases).
-    expect(tf.memory().numTensors).toBe(before.numTensors);
-    expect(tf.memory().numBytes).toBe(before.numBytes);
-    if (hostile.topology) return;
-    // The file-level refusals hold for fileSystemHandler under tf.loadLayersModel too.
-    await expect(tf.loadLayersModel(fileSystemHandler(folders.model))).rejects.toMatchObject({ code: hostile.code });
-    expect(opened.filter((path) => !path.startsWith(folders.model + sep))).toEqual([]);
-  });
+  }
 });
 
 describe('loading an honest model folder', () => {
