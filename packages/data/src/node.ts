@@ -9,7 +9,14 @@ export {
   type ReadImageOptions,
 } from './image-files.js';
 export {
+  type ImageSizeLimitsInForce,
+  imageSizeLimitsInForce,
+  maxImageFileBytesVariable,
+  maxImagePixelsVariable,
+} from './image-size-limits-from-environment.js';
+export {
   DatasetNotFoundError,
+  defaultMaxIdxFileBytes,
   findMnistFolder,
   loadMnist,
   type LoadMnistOptions,
