@@ -56,7 +56,18 @@ export async function loadLayerWeights(
   if (!artifacts.weightSpecs || !artifacts.weightData) {
     throw new WeightsLoadError(`${argument}: the model.json has no weightsManifest, so there are no weights to load.`);
   }
-  const decoded = tf.io.decodeWeights(artifacts.weightData, artifacts.weightSpecs);
+  let decoded: tf.NamedTensorMap;
+  try {
+    // tfjs slices each weight's bytes within the data (never beyond it), then refuses a shape the
+    // bytes do not fill: a manifest that claims more than its shards hold ends here, without allocating.
+    // tidy disposes the weights decoded before the one that failed.
+    decoded = tf.tidy(() => tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!));
+  } catch (cause) {
+    throw new WeightsLoadError(
+      `${argument}: the weights manifest does not match its weight data: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
   const byName = new Map<string, tf.Tensor>();
   for (const [name, tensor] of Object.entries(decoded)) byName.set(normalizeWeightName(name), tensor);
   try {
