@@ -90,7 +90,9 @@ describe('ganforge CLI', () => {
     );
     expect(cases[1]!.errors).toMatch(/^ganforge: --steps \/ --minutes: expected at least one of them/);
     expect(cases[2]!.stderr).toMatch(/required option '--dataset <name\|folder>' not specified/);
-    expect(cases[3]!.errors).toMatch(/^ganforge: --checkpoint: expected a run folder with latest.gfckpt/);
+    expect(cases[3]!.errors).toMatch(
+      /^ganforge: --checkpoint: expected a run folder written by `ganforge train`, received "\/nonexistent", which does not exist\. \[FILE_NOT_FOUND\]$/,
+    );
     expect(cases[4]!.stderr).toMatch(
       /option '--backend <name>' argument 'quantum' is invalid. Allowed choices are tensorflow-gpu, tensorflow, webgpu, wasm, cpu/,
     );

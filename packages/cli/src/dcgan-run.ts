@@ -14,7 +14,11 @@ import { mnistDataset } from '@ganforge/data';
 import { loadImageFolder, loadMnist, saveImageGrid } from '@ganforge/data/node';
 import * as tf from '@tensorflow/tfjs';
 
+import { namingFlags } from './flag-names.js';
+import { assertExistingFolder } from './input-paths.js';
+import { holdingRunFolder } from './run-folder-lock.js';
 import { trainingProgress } from './progress.js';
+import { dcganRunSchema, parseCheckpointMetadata } from './run-metadata.js';
 import {
   checkpointForNewData,
   imageGanResumeRules,
@@ -81,6 +85,20 @@ export function assertDatasetFitsModel(options: { dataset: string; size: number;
   }
 }
 
+/** What `--dataset` of the image GANs accepts, for its errors. */
+export const imageDatasetExpected = "'mnist', 'fashion-mnist' or a folder of PNG, JPEG or WebP images";
+
+/**
+ * Checks, before any model is built, that `--dataset` names an MNIST variant or an existing folder;
+ * a folder without images is refused when it is read (naming `--dataset` too).
+ */
+export async function assertDatasetSource(dataset: string): Promise<void> {
+  if (!mnistVariants.has(dataset)) await assertExistingFolder('--dataset', dataset, imageDatasetExpected);
+}
+
+/** How the data package's image-folder errors name what the image GANs call `--dataset`. */
+export const imageFolderFlags = { directory: '--dataset', path: '--dataset', 'options.limit': '--limit' } as const;
+
 export async function loadRunData(options: DcganRunOptions) {
   if (mnistVariants.has(options.dataset)) {
     if (options.size !== 28 || options.channels !== 1) {
@@ -98,11 +116,13 @@ export async function loadRunData(options: DcganRunOptions) {
   if (options.conditional) {
     throw new InvalidArgumentError('--conditional', 'a labelled data set (mnist or fashion-mnist)', options.dataset);
   }
-  const { images } = await loadImageFolder(options.dataset, {
-    size: options.size,
-    channels: options.channels === 1 ? 1 : 3,
-    limit: options.limit,
-  });
+  const { images } = await namingFlags(imageFolderFlags, () =>
+    loadImageFolder(options.dataset, {
+      size: options.size,
+      channels: options.channels === 1 ? 1 : 3,
+      limit: options.limit,
+    }),
+  );
   const { TensorDataset } = await import('@ganforge/core');
   const dataset = new TensorDataset({ real: images });
   images.dispose();
@@ -148,17 +168,33 @@ export function sampleConditions(options: Pick<DcganRunOptions, 'conditional'>, 
   );
 }
 
-/** Trains (or resumes) a DCGAN run, writing sample grids and checkpoints into `training.out`. */
+/**
+ * Trains (or resumes) a DCGAN run, writing sample grids and checkpoints into `training.out`, which
+ * it holds locked meanwhile (see {@link holdingRunFolder}).
+ */
 export async function trainDcgan(run: DcganRunOptions, training: DcganTrainingOptions): Promise<TrainingSummary> {
+  return holdingRunFolder(training.out, () => trainDcganInLockedFolder(run, training));
+}
+
+async function trainDcganInLockedFolder(run: DcganRunOptions, training: DcganTrainingOptions) {
   const store = new FileCheckpointStore(training.out);
   const existing = await store.load('latest');
   if (existing && !training.resume) {
     throw new InvalidArgumentError('--out', `a folder without a checkpoint, or --resume to continue it`, training.out);
   }
-  const resumed = existing
-    ? resumeRun(existing.metadata['run'] as DcganRunOptions, run, training.explicit ?? new Set(), dcganResumeRules)
+  // The record is range-checked before any model is built from it.
+  const recorded = existing
+    ? (parseCheckpointMetadata(
+        existing,
+        'run',
+        dcganRunSchema,
+        training.out,
+        '`ganforge train dcgan`',
+      ) as DcganRunOptions)
     : undefined;
+  const resumed = recorded ? resumeRun(recorded, run, training.explicit ?? new Set(), dcganResumeRules) : undefined;
   const options: DcganRunOptions = resumed?.run ?? run;
+  await assertDatasetSource(options.dataset);
   // Built with the resumed settings (e.g. a new learning rate); restore() then loads the optimizers' slots.
   const trainer = buildDcganTrainer(options);
   if (existing) await trainer.restore(checkpointForNewData(existing, resumed!));

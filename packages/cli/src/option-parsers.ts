@@ -18,3 +18,22 @@ export function positiveNumberOption(value: string): number {
     throw new InvalidArgumentError(`expected a positive number, received '${value}'.`);
   return parsed;
 }
+
+/** A commander parser for one of a few integers (e.g. 1 or 3 image channels). */
+export function integerChoiceOption(choices: readonly number[]) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!choices.includes(parsed)) {
+      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, received '${value}'.`);
+    }
+    return parsed;
+  };
+}
+
+/** A commander parser for a finite number >= 0 (a loss weight that may switch a term off). */
+export function nonNegativeNumberOption(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0)
+    throw new InvalidArgumentError(`expected a number >= 0, received '${value}'.`);
+  return parsed;
+}

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 
-import type { StepEvent } from '@ganforge/core';
+import { capTrainingSteps, type StepEvent } from '@ganforge/core';
 
 /** What the training progress bar shows after each step. */
 export interface TrainingProgress {
@@ -13,16 +13,30 @@ function formatLoss(value: number): string {
 }
 
 /**
+ * The step a run will stop at, as its progress bar shows it: `totalSteps` (the `--steps` total),
+ * lowered by the `GANFORGE_MAX_STEPS` cap on the steps of this call (read silently: the training
+ * loop prints the one line about the cap); with no `--steps`, the cap's step if there is one, else
+ * undefined (the run stops by time).
+ */
+export function cappedTotalSteps(totalSteps: number | undefined, startStep: number): number | undefined {
+  const remaining = totalSteps === undefined ? undefined : Math.max(0, totalSteps - startStep);
+  const steps = capTrainingSteps('progress', remaining, { log: () => undefined });
+  return steps === undefined ? undefined : startStep + steps;
+}
+
+/**
  * A progress bar (cli-progress) over steps, or over time when the run is bounded by duration:
- * step, steps/s, ETA and both losses. Off a TTY it prints a line every few seconds instead.
+ * step, steps/s, ETA and both losses. Off a TTY it prints a line every few seconds instead. The
+ * total is the step the run stops at, after the `GANFORGE_MAX_STEPS` cap ({@link cappedTotalSteps}).
  */
 export function trainingProgress(options: {
   totalSteps?: number;
   durationMs?: number;
   startStep: number;
 }): TrainingProgress {
-  const byTime = options.totalSteps === undefined;
-  const total = byTime ? Math.round((options.durationMs ?? 0) / 1000) : options.totalSteps!;
+  const totalSteps = cappedTotalSteps(options.totalSteps, options.startStep);
+  const byTime = totalSteps === undefined;
+  const total = byTime ? Math.round((options.durationMs ?? 0) / 1000) : totalSteps;
   const bar = new cliProgress.SingleBar(
     {
       format: byTime

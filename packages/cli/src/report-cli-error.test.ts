@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { InvalidArgumentError, KernelNotRegisteredError } from '@ganforge/core';
+import { readFileSync } from 'node:fs';
+
+import { CheckpointError, InvalidArgumentError, KernelNotRegisteredError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
@@ -42,11 +44,36 @@ describe('reportCliError', () => {
 
   it('keeps the message and exit status of GanForge errors, and leaves other errors (bugs) to their stack', () => {
     expect(reportCliError(new InvalidArgumentError('--steps', 'an integer >= 1', '0'))).toEqual({
-      line: '--steps: expected an integer >= 1, received "0".',
+      line: '--steps: expected an integer >= 1, received "0". [INVALID_ARGUMENT]',
+      code: 'INVALID_ARGUMENT',
       exitCode: 2,
     });
     expect(reportCliError(new TypeError('x is undefined'))).toBeUndefined();
     expect(reportCliError('a string')).toBeUndefined();
+  });
+
+  it("turns Node's file system errors that escaped a command into one line naming the path and the reason", () => {
+    // A real ENOENT from Node (not a hand-made object): reading a file that is not there.
+    let enoent: unknown;
+    try {
+      readFileSync('/nonexistent-ganforge-file');
+    } catch (error) {
+      enoent = error;
+    }
+    expect(reportCliError(enoent)).toEqual({
+      line: 'cannot open "/nonexistent-ganforge-file": it does not exist (ENOENT). [FILE_SYSTEM]',
+      code: 'FILE_SYSTEM',
+      exitCode: 1,
+    });
+    // Also as the cause of an untyped error; a typed error that wraps one keeps its own line.
+    expect(reportCliError(new Error('saving failed', { cause: enoent }))?.code).toBe('FILE_SYSTEM');
+    const typed = new CheckpointError('runs/x: could not read checkpoint', { cause: enoent });
+    expect(reportCliError(typed)?.line).toBe('runs/x: could not read checkpoint [CHECKPOINT]');
+  });
+
+  it('prints a message that spans lines as one line', () => {
+    const report = reportCliError(new CheckpointError('first part\n  second part'));
+    expect(report?.line).toBe('first part second part [CHECKPOINT]');
   });
 
   it('makes a real command that meets a missing kernel end with that one line and status 1, not a stack trace', () => {
@@ -84,7 +111,7 @@ describe('reportCliError', () => {
     expect(errors).toEqual([
       "ganforge: the 'wasm' backend has no 'Tanh' kernel, which this model needs. Run again with " +
         '--backend cpu (or GANFORGE_BACKEND=cpu), which has every kernel but is slow, and please report it at ' +
-        'https://github.com/ganforge/ganforge/issues with the command you ran.',
+        'https://github.com/ganforge/ganforge/issues with the command you ran. [KERNEL_NOT_REGISTERED]',
     ]);
     expect(result.status).toBe(1);
   });

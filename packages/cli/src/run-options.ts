@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '@ganforge/core';
 
 import { backendOption } from './backend-option.js';
 import { integerOption } from './option-parsers.js';
+import { runLimits } from './run-metadata.js';
 
 /**
  * The options every `train` command ends with: how often to write sample grids and checkpoints, the
@@ -11,7 +12,13 @@ import { integerOption } from './option-parsers.js';
  */
 export function addRunOptions(
   command: Command,
-  defaults: { readonly sampleEvery: number; readonly checkpointEvery: number; readonly perLevel?: boolean },
+  defaults: {
+    readonly sampleEvery: number;
+    readonly checkpointEvery: number;
+    readonly perLevel?: boolean;
+    /** The seeds the command's models take (default: 31-bit, as core's trainer). */
+    readonly seeds?: readonly [number, number];
+  },
 ): Command {
   const [grid, checkpoint] = defaults.perLevel
     ? ['a progress grid of the level', 'a level checkpoint']
@@ -19,7 +26,7 @@ export function addRunOptions(
   return command
     .option('--sample-every <n>', `write ${grid} every n steps`, integerOption(1), defaults.sampleEvery)
     .option('--checkpoint-every <n>', `write ${checkpoint} every n steps`, integerOption(1), defaults.checkpointEvery)
-    .option('--seed <n>', 'seed of all randomness', integerOption(0), 0)
+    .option('--seed <n>', 'seed of all randomness', integerOption(...(defaults.seeds ?? runLimits.seed)), 0)
     .addOption(backendOption());
 }
 

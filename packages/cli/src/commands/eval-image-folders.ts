@@ -5,15 +5,14 @@ import { InvalidArgumentError } from '@ganforge/core';
 import { imageFileExtensions, readImage } from '@ganforge/data/node';
 import { type ImageQualityChannel, psnr, ssim } from '@ganforge/metrics';
 
+import { namingPath } from '../file-system-error.js';
+import { namingFlags } from '../flag-names.js';
+import { assertExistingFolder } from '../input-paths.js';
 import type { EvaluationProgress } from './eval-progress.js';
 
 async function imageNames(folder: string, argument: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(folder);
-  } catch {
-    throw new InvalidArgumentError(argument, 'a folder of PNG/JPEG/WebP images', folder);
-  }
+  await assertExistingFolder(argument, folder, 'a folder of PNG/JPEG/WebP images');
+  const names = await namingPath(argument, () => readdir(folder));
   const images = names.filter((name) => imageFileExtensions.includes(extname(name).toLowerCase())).sort();
   if (images.length === 0)
     throw new InvalidArgumentError(argument, 'a folder with .png, .jpg, .jpeg or .webp files', folder);
@@ -42,8 +41,8 @@ export async function imageFolderQuality(
   const images: { file: string; value: number }[] = [];
   try {
     for (const [index, name] of names.entries()) {
-      const sr = await readImage(join(options.sr, name), { channels: 3 });
-      const hr = await readImage(join(options.hr, name), { channels: 3 });
+      const sr = await namingFlags({ path: '--sr' }, () => readImage(join(options.sr, name), { channels: 3 }));
+      const hr = await namingFlags({ path: '--hr' }, () => readImage(join(options.hr, name), { channels: 3 }));
       try {
         if (sr.shape.some((size, axis) => size !== hr.shape[axis])) {
           throw new InvalidArgumentError(

@@ -1,9 +1,11 @@
-import { deriveSeed, InvalidArgumentError, loadGenerator } from '@ganforge/core';
+import { CheckpointError, deriveSeed, InvalidArgumentError, loadGenerator } from '@ganforge/core';
 import { FileCheckpointStore } from '@ganforge/core/node';
 import { loadMnist } from '@ganforge/data/node';
 import * as tf from '@tensorflow/tfjs';
 
 import { type DcganRunOptions, sampleConditions } from '../dcgan-run.js';
+import { assertExistingFolder } from '../input-paths.js';
+import { dcganRunSchema, parseCheckpointMetadata } from '../run-metadata.js';
 
 export type MnistDatasetName = 'mnist' | 'fashion-mnist';
 
@@ -19,6 +21,11 @@ export interface CheckpointGenerator {
 }
 
 export async function loadCheckpointGenerator(folder: string, useEma: boolean): Promise<CheckpointGenerator> {
+  await assertExistingFolder(
+    '--checkpoint',
+    folder,
+    'a run folder written by `ganforge train dcgan` or `ganforge demo`',
+  );
   const checkpoint = await new FileCheckpointStore(folder).load('latest');
   if (!checkpoint) {
     throw new InvalidArgumentError(
@@ -27,10 +34,25 @@ export async function loadCheckpointGenerator(folder: string, useEma: boolean): 
       folder,
     );
   }
-  const run = checkpoint.metadata['run'] as DcganRunOptions | undefined;
-  if (!run) throw new InvalidArgumentError('--checkpoint', 'a checkpoint written by `ganforge train dcgan`', folder);
+  // Sampling needs the architecture fields only, which the schema requires.
+  const run = parseCheckpointMetadata(
+    checkpoint,
+    'run',
+    dcganRunSchema,
+    folder,
+    '`ganforge train dcgan` or `ganforge demo`',
+  ) as DcganRunOptions;
   const ema = useEma && checkpoint.generatorEma !== undefined;
   const generator = await loadGenerator(checkpoint, { ema });
+  // The noise must fit the generator the checkpoint holds: checked before any is drawn.
+  const noiseInput = generator.inputs[0]?.shape[1];
+  if (noiseInput !== run.latentDim) {
+    generator.dispose();
+    throw new CheckpointError(
+      `${folder}: metadata.run.latentDim: expected ${noiseInput}, the noise size of the checkpoint's generator, received ${run.latentDim}.`,
+      { code: 'CHECKPOINT_MISMATCH' },
+    );
+  }
   const batchSize = 500;
   return {
     folder,

@@ -160,7 +160,7 @@ describe('ganforge eval (checkpoints)', () => {
 
   it('explains what is wrong', async () => {
     await expect(evaluate('parzen', '--checkpoint', join(work, 'missing'))).rejects.toThrow(
-      /^--checkpoint: expected a run folder with latest.gfckpt/,
+      /^--checkpoint: expected a run folder written by `ganforge train dcgan` or `ganforge demo`, received ".*missing", which does not exist\.$/,
     );
     await expect(evaluate('fid', '--checkpoint', join(work, 'folder-run'), '--samples', '4')).rejects.toThrow(
       /^--dataset: expected 'mnist' or 'fashion-mnist' \(the data sets with a reference classifier and test split\), received "photos\/"/,

@@ -1,8 +1,8 @@
-import { writeFile } from 'node:fs/promises';
-
 import { Command, Option } from 'commander';
 
 import { useBackend } from '@ganforge/backend-node';
+import { InvalidArgumentError } from '@ganforge/core';
+import { writeFileAtomically } from '@ganforge/core/node';
 import {
   extractFeatures,
   frechetDistance,
@@ -16,8 +16,11 @@ import { loadMnistClassifier } from '@ganforge/metrics/node';
 import * as tf from '@tensorflow/tfjs';
 
 import { backendOption } from '../backend-option.js';
+import { namingPath } from '../file-system-error.js';
+import { namingFlags } from '../flag-names.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
+import { assertWritableOutputFile, createOutputFolders, overwriteFlag } from '../output-paths.js';
 import { imageFolderQuality } from './eval-image-folders.js';
 import { type EvaluationProgress, evaluationProgress } from './eval-progress.js';
 import { loadCheckpointGenerator, mnistDatasetOf, mnistImages } from './eval-sources.js';
@@ -30,6 +33,7 @@ interface GeneratedOptions {
   ema: boolean;
   batchSize: number;
   out?: string;
+  overwrite: boolean;
   quiet: boolean;
   backend?: string;
 }
@@ -45,14 +49,23 @@ function generatedCommand(name: string, description: string): Command {
     .option('--no-ema', 'use the trained weights instead of their moving average')
     .option('--batch-size <n>', 'points per batch', integerOption(1), 100)
     .option('--out <file.json>', 'also write the JSON result to this file')
+    .option(overwriteFlag, 'replace --out if it exists', false)
     .option('--quiet', 'no progress bar', false)
     .addOption(backendOption());
+}
+
+/** Checks `--out` before the (long) evaluation starts: a new file, or --overwrite. */
+async function assertReportFile(options: { out?: string; overwrite: boolean }): Promise<void> {
+  if (options.out !== undefined) await assertWritableOutputFile('--out', options.out, options);
 }
 
 async function report(result: Record<string, unknown>, out: string | undefined): Promise<void> {
   const json = JSON.stringify(result, null, 2);
   console.log(json);
-  if (out) await writeFile(out, `${json}\n`);
+  if (out) {
+    await createOutputFolders('--out', out);
+    await namingPath('--out', () => writeFileAtomically(out, `${json}\n`));
+  }
 }
 
 function checkpointInfo(generator: { folder: string; step: number; ema: boolean }) {
@@ -61,6 +74,7 @@ function checkpointInfo(generator: { folder: string; step: number; ema: boolean 
 
 /** Generated images and classifier outputs for FID, KID and IS. */
 async function classifierOutputs(options: GeneratedOptions, metric: string, layer: string, referenceCount: number) {
+  await assertReportFile(options);
   const started = Date.now();
   const backend = await useBackend({ backend: options.backend as never });
   const generator = await loadCheckpointGenerator(options.checkpoint, options.ema);
@@ -135,6 +149,7 @@ function parzenCommand(): Command {
     .option('--test <n>', 'test images, from test[0:]', integerOption(1, 10000), 10000)
     .option('--sigma <s>', 'fixed sigma instead of the search on the validation images', positiveNumberOption)
     .action(async (options: GeneratedOptions & { validation: number; test: number; sigma?: number }) => {
+      await assertReportFile(options);
       const started = Date.now();
       const backend = await useBackend({ backend: options.backend as never });
       const generator = await loadCheckpointGenerator(options.checkpoint, options.ema);
@@ -240,13 +255,18 @@ function kidCommand(): Command {
     .option('--subsets <n>', 'random subsets averaged', integerOption(1), 100)
     .option('--subset-size <n>', 'points per subset', integerOption(2), 1000)
     .action(async (options: GeneratedOptions & { referenceCount: number; subsets: number; subsetSize: number }) => {
+      assertKidSubsetSize(options);
       const outputs = await classifierOutputs(options, 'kid', mnistClassifierLayers.features, options.referenceCount);
       try {
-        const { mean, std, subsetSize } = await kernelInceptionDistance(outputs.reference!, outputs.generated, {
-          subsets: options.subsets,
-          subsetSize: options.subsetSize,
-          seed: options.seed,
-        });
+        const { mean, std, subsetSize } = await namingFlags(
+          { 'options.subsetSize': '--subset-size', 'options.subsets': '--subsets', 'options.seed': '--seed' },
+          () =>
+            kernelInceptionDistance(outputs.reference!, outputs.generated, {
+              subsets: options.subsets,
+              subsetSize: options.subsetSize,
+              seed: options.seed,
+            }),
+        );
         outputs.stop();
         await report(
           outputs.finish({ metric: 'kid', mean, std, subsets: options.subsets, subsetSize, ...outputs.context }),
@@ -257,6 +277,33 @@ function kidCommand(): Command {
         tf.dispose([outputs.generated, outputs.reference!]);
       }
     });
+}
+
+/**
+ * KID draws `--subset-size` points from each set for each of `--subsets` subsets; with more than one
+ * subset it must be below the smaller set, so the subsets differ (metrics' kernelInceptionDistance
+ * rule). Checked from the flags before minutes of generating.
+ */
+function assertKidSubsetSize(options: {
+  samples: number;
+  referenceCount: number;
+  subsets: number;
+  subsetSize: number;
+}) {
+  const smaller = Math.min(options.samples, options.referenceCount);
+  const largest = options.subsets > 1 ? smaller - 1 : smaller;
+  if (options.subsetSize > largest) {
+    throw new InvalidArgumentError(
+      '--subset-size',
+      options.subsets > 1
+        ? `at most ${largest}, below the smaller of --samples (${options.samples}) and --reference-count (${options.referenceCount}), so that the ${options.subsets} subsets differ`
+        : `at most ${largest}, the smaller of --samples (${options.samples}) and --reference-count (${options.referenceCount})`,
+      options.subsetSize,
+      options.subsets > 1
+        ? `Pass e.g. --subset-size ${Math.max(2, Math.floor(smaller / 2))}, or --subsets 1 --subset-size ${smaller} for one estimate without a std.`
+        : undefined,
+    );
+  }
 }
 
 function inceptionScoreCommand(): Command {
@@ -292,6 +339,7 @@ function imageQualityCommand(metric: 'psnr' | 'ssim'): Command {
     .option('--crop-border <px>', 'pixels removed at each border (the scale factor, e.g. 4)', integerOption(0), 0)
     .addOption(new Option('--channel <name>', 'planes compared').choices([...imageQualityChannels]).default('y'))
     .option('--out <file.json>', 'also write the JSON result to this file')
+    .option(overwriteFlag, 'replace --out if it exists', false)
     .option('--quiet', 'no progress bar', false)
     .addOption(backendOption())
     .action(
@@ -301,9 +349,11 @@ function imageQualityCommand(metric: 'psnr' | 'ssim'): Command {
         cropBorder: number;
         channel: (typeof imageQualityChannels)[number];
         out?: string;
+        overwrite: boolean;
         quiet: boolean;
         backend?: string;
       }) => {
+        await assertReportFile(options);
         await useBackend({ backend: options.backend as never });
         const result = await imageFolderQuality(metric, options, (total) =>
           evaluationProgress(metric, total, options.quiet),

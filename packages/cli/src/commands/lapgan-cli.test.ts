@@ -77,7 +77,7 @@ describe('ganforge train lapgan / sample', () => {
     expect(sampled.code).toBe(1);
     expect(sampled.errors).toBe(
       `ganforge: --checkpoint: a LAPGAN run needs a checkpoint for each of its 3 levels; ${out} has level-0, level-2. ` +
-        'Train the missing levels with `ganforge train lapgan --resume --level <k>`.',
+        'Train the missing levels with `ganforge train lapgan --resume --level <k>`. [CHECKPOINT]',
     );
   }, 120_000);
 
@@ -95,9 +95,13 @@ describe('ganforge train lapgan / sample', () => {
   it('answers bad arguments with one line and a non-zero exit', () => {
     const tooDeep = ganforge('train', 'lapgan', ...tiny, '--out', '/tmp/x', '--steps', '1', '--levels', '7');
     expect(tooDeep.code).toBe(2);
-    expect(tooDeep.errors).toBe('ganforge: --levels: expected at most 6 for 28x28 images, received 7.');
+    expect(tooDeep.errors).toBe(
+      'ganforge: --levels: expected at most 6 for 28x28 images, received 7. [INVALID_ARGUMENT]',
+    );
     const badLevel = ganforge('train', 'lapgan', ...tiny, '--out', '/tmp/x-lapgan', '--steps', '1', '--level', '3');
     expect(badLevel.code).toBe(2);
-    expect(badLevel.errors).toBe('ganforge: --level: expected a level from 0 (finest) to 2 (coarsest), received 3.');
+    expect(badLevel.errors).toBe(
+      'ganforge: --level: expected a level from 0 (finest) to 2 (coarsest), received 3. [INVALID_ARGUMENT]',
+    );
   }, 120_000);
 });

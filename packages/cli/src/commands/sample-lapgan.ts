@@ -6,6 +6,10 @@ import { LapGanSampler, lapganCheckpointName, levelProgression } from '@ganforge
 import { CheckpointError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 
+import { namingPath } from '../file-system-error.js';
+import { createOutputFolders } from '../output-paths.js';
+import { lapganLevelSchema, lapganRunSchema, parseCheckpointMetadata } from '../run-metadata.js';
+
 /** True when `folder` holds LAPGAN level checkpoints (`level-<k>.gfckpt`) rather than one `latest.gfckpt`. */
 export async function isLapGanRun(folder: string): Promise<boolean> {
   const names = await new FileCheckpointStore(folder).list().catch((): string[] => []);
@@ -30,7 +34,13 @@ export async function writeLapGanGrids(
   const store = new FileCheckpointStore(folder);
   const names = (await store.list()).filter((name) => /^level-\d+$/.test(name));
   const checkpoints = await Promise.all(names.map((name) => store.load(name)));
-  const levelCount = Number((checkpoints[0]?.metadata['lapgan'] as { levels?: number } | undefined)?.levels);
+  // Every level's record is range-checked before any model is built from it.
+  const levelCounts = checkpoints.map((checkpoint, index) => {
+    const source = `${folder}/${names[index]}.gfckpt`;
+    parseCheckpointMetadata(checkpoint!, 'run', lapganRunSchema, source, '`ganforge train lapgan`');
+    return parseCheckpointMetadata(checkpoint!, 'lapgan', lapganLevelSchema, source, '`ganforge train lapgan`').levels;
+  });
+  const levelCount = levelCounts[0] ?? Number.NaN;
   if (checkpoints.length !== levelCount) {
     const present = names.join(', ') || 'none';
     throw new CheckpointError(
@@ -44,8 +54,11 @@ export async function writeLapGanGrids(
   const progression = tf.tidy(() => levelProgression(levels.map((level) => level.slice(0, rows))));
   const levelsPath = levelsGridPath(out);
   try {
-    await saveImageGrid(images, out, { columns: sampler.classes ? sampler.classes : undefined });
-    await saveImageGrid(progression, levelsPath, { columns: levels.length });
+    await createOutputFolders('--out', out);
+    await namingPath('--out', async () => {
+      await saveImageGrid(images, out, { columns: sampler.classes ? sampler.classes : undefined });
+      await saveImageGrid(progression, levelsPath, { columns: levels.length });
+    });
   } finally {
     tf.dispose([images, progression, ...levels]);
     sampler.dispose();

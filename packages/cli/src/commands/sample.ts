@@ -1,15 +1,19 @@
 import { Command } from 'commander';
 
-import { deriveSeed, InvalidArgumentError, loadGenerator } from '@ganforge/core';
+import { CheckpointError, deriveSeed, InvalidArgumentError, loadGenerator } from '@ganforge/core';
 import { FileCheckpointStore } from '@ganforge/core/node';
 import { imageFileFormat, saveImageGrid } from '@ganforge/data/node';
 import { useBackend } from '@ganforge/backend-node';
 import * as tf from '@tensorflow/tfjs';
 
-import { type DcganRunOptions, sampleConditions } from '../dcgan-run.js';
+import { sampleConditions } from '../dcgan-run.js';
 import { backendOption } from '../backend-option.js';
+import { namingPath } from '../file-system-error.js';
+import { assertExistingFolder } from '../input-paths.js';
 import { integerOption } from '../option-parsers.js';
-import { isLapGanRun, sampleLapGan } from './sample-lapgan.js';
+import { assertWritableOutputFile, createOutputFolders, overwriteFlag } from '../output-paths.js';
+import { dcganRunSchema, parseCheckpointMetadata } from '../run-metadata.js';
+import { isLapGanRun, levelsGridPath, sampleLapGan } from './sample-lapgan.js';
 
 export function sampleCommand(): Command {
   return new Command('sample')
@@ -19,6 +23,7 @@ export function sampleCommand(): Command {
     .option('--count <n>', 'number of images', integerOption(1, 1024), 64)
     .option('--seed <n>', 'noise seed', integerOption(0), 0)
     .option('--no-ema', 'use the trained weights instead of their moving average')
+    .option(overwriteFlag, 'replace --out (and its .levels grid for LAPGAN) if it exists', false)
     .addOption(backendOption())
     .action(
       async (options: {
@@ -27,11 +32,18 @@ export function sampleCommand(): Command {
         count: number;
         seed: number;
         ema: boolean;
+        overwrite: boolean;
         backend?: string;
       }) => {
-        imageFileFormat(options.out, '--out'); // refused before the model is loaded
+        // Refused before the backend starts and the model loads.
+        imageFileFormat(options.out, '--out');
+        await assertExistingFolder('--checkpoint', options.checkpoint, 'a run folder written by `ganforge train`');
+        await assertWritableOutputFile('--out', options.out, options);
         await useBackend({ backend: options.backend as never });
-        if (await isLapGanRun(options.checkpoint)) return sampleLapGan(options);
+        if (await isLapGanRun(options.checkpoint)) {
+          await assertWritableOutputFile('--out', levelsGridPath(options.out), options);
+          return sampleLapGan(options);
+        }
         const checkpoint = await new FileCheckpointStore(options.checkpoint).load('latest');
         if (!checkpoint) {
           throw new InvalidArgumentError(
@@ -40,28 +52,47 @@ export function sampleCommand(): Command {
             options.checkpoint,
           );
         }
-        const run = checkpoint.metadata['run'] as DcganRunOptions | undefined;
-        if (!run)
-          throw new InvalidArgumentError(
-            '--checkpoint',
-            'a checkpoint written by `ganforge train dcgan`',
-            options.checkpoint,
-          );
+        const run = parseCheckpointMetadata(
+          checkpoint,
+          'run',
+          dcganRunSchema,
+          options.checkpoint,
+          '`ganforge train dcgan`',
+        );
         const generator = await loadGenerator(checkpoint, {
           ema: options.ema && checkpoint.generatorEma !== undefined,
         });
-        const images = tf.tidy(() => {
-          const noise = tf.randomNormal(
-            [options.count, run.latentDim],
-            0,
-            1,
-            'float32',
-            deriveSeed(options.seed, 'cli-sample', 0),
-          );
-          const condition = sampleConditions(run, options.count);
-          return generator.predict(condition ? [noise, condition] : noise) as tf.Tensor;
-        });
-        await saveImageGrid(images, options.out, { columns: run.conditional ? 10 : undefined });
+        try {
+          // The noise must fit the generator the checkpoint holds: checked before it is drawn.
+          const noiseInput = generator.inputs[0]?.shape[1];
+          if (noiseInput !== run.latentDim) {
+            throw new CheckpointError(
+              `${options.checkpoint}: metadata.run.latentDim: expected ${noiseInput}, the noise size of the checkpoint's generator, received ${run.latentDim}.`,
+              { code: 'CHECKPOINT_MISMATCH' },
+            );
+          }
+          const images = tf.tidy(() => {
+            const noise = tf.randomNormal(
+              [options.count, run.latentDim],
+              0,
+              1,
+              'float32',
+              deriveSeed(options.seed, 'cli-sample', 0),
+            );
+            const condition = sampleConditions(run, options.count);
+            return generator.predict(condition ? [noise, condition] : noise) as tf.Tensor;
+          });
+          try {
+            await createOutputFolders('--out', options.out);
+            await namingPath('--out', () =>
+              saveImageGrid(images, options.out, { columns: run.conditional ? 10 : undefined }),
+            );
+          } finally {
+            images.dispose();
+          }
+        } finally {
+          generator.dispose();
+        }
         console.log(`Wrote ${options.count} samples from step ${checkpoint.step} to ${options.out}`);
       },
     );

@@ -1,9 +1,9 @@
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { useBackend } from '@ganforge/backend-node';
 import { deserializeModel, InvalidArgumentError, type TrainingSummary } from '@ganforge/core';
-import { FileCheckpointStore } from '@ganforge/core/node';
+import { FileCheckpointStore, writeFileAtomically } from '@ganforge/core/node';
 import {
   saveUpscalingModel,
   srganDiscriminator,
@@ -22,8 +22,13 @@ import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
 
 import { backendOption } from '../backend-option.js';
+import { cappedTotalSteps } from '../progress.js';
 import { interruptSignal } from '../interrupt-signal.js';
-import { integerOption, positiveNumberOption } from '../option-parsers.js';
+import { namingFlags } from '../flag-names.js';
+import { assertExistingFolder } from '../input-paths.js';
+import { integerOption, nonNegativeNumberOption, positiveNumberOption } from '../option-parsers.js';
+import { holdingRunFolder } from '../run-folder-lock.js';
+import { parseCheckpointMetadata, runLimits, srganRunSchema, upscalingMetadataSchema } from '../run-metadata.js';
 import {
   checkpointForNewData,
   explicitFlags,
@@ -149,21 +154,33 @@ function addCommonOptions(command: Command): Command {
     .option('--steps <n>', 'stop after this many steps', integerOption(1))
     .option('--minutes <m>', 'stop after this many minutes', positiveNumberOption)
     .addOption(new Option('--scale <n>', 'upscaling factor').choices(['2', '4', '8']).default('4'))
-    .option('--crop <px>', 'side of the high-resolution crops (SRGAN: 96)', integerOption(8), 96)
-    .option('--batch-size <n>', 'crops per step (SRGAN: 16)', integerOption(1), 16)
+    .option('--crop <px>', 'side of the high-resolution crops (SRGAN: 96)', integerOption(...runLimits.srganCrop), 96)
+    .option('--batch-size <n>', 'crops per step (SRGAN: 16)', integerOption(...runLimits.batchSize), 16)
     .option('--crops-per-epoch <n>', 'crops per pass over the photos (default 16 per photo)', integerOption(1))
     .option('--lr <rate>', 'Adam learning rate (SRGAN: 1e-4)', positiveNumberOption, 1e-4)
-    .option('--seed <n>', 'seed of all randomness', integerOption(0), 0)
+    .option('--seed <n>', 'seed of all randomness', integerOption(...runLimits.seed), 0)
     .addOption(backendOption());
+}
+
+/** Checks, before any model is built, the folders a super-resolution run reads. */
+async function assertTrainingFolders(options: { images: string; init?: string }): Promise<void> {
+  await assertExistingFolder('--images', options.images, 'a folder of PNG/JPEG photos');
+  if (options.init) {
+    await assertExistingFolder('--init', options.init, 'a run folder of `ganforge train srresnet`');
+  }
 }
 
 async function loadTrainingData(options: SuperResolutionCommonOptions): Promise<SuperResolutionDataset> {
   assertStopCondition(options);
-  const { images, paths } = await loadPhotos(options.images, {
-    include: list(options.include),
-    exclude: list(options.exclude),
-    minSize: options.crop,
-  });
+  const { images, paths } = await namingFlags(
+    { folder: '--images', directory: '--images', path: '--images', 'options.minSize': '--crop' },
+    () =>
+      loadPhotos(options.images, {
+        include: list(options.include),
+        exclude: list(options.exclude),
+        minSize: options.crop,
+      }),
+  );
   console.error(`[ganforge] training on ${paths.length} photos: ${paths.map((p) => p.split('/').at(-1)).join(', ')}`);
   const dataset = new SuperResolutionDataset({
     images,
@@ -175,8 +192,12 @@ async function loadTrainingData(options: SuperResolutionCommonOptions): Promise<
   return dataset;
 }
 
-/** A cli-progress bar on a terminal; elsewhere (logs, CI) one plain line every 10 s. */
-function progressBar(total: number | undefined, durationMs: number | undefined, label: string) {
+/**
+ * A cli-progress bar on a terminal; elsewhere (logs, CI) one plain line every 10 s. `steps` is the
+ * `--steps` total, shown after the `GANFORGE_MAX_STEPS` cap; `startStep` where a resumed run starts.
+ */
+function progressBar(steps: number | undefined, durationMs: number | undefined, label: string, startStep = 0) {
+  const total = cappedTotalSteps(steps, startStep);
   const byTime = total === undefined;
   const started = Date.now();
   const limit = byTime ? Math.round((durationMs ?? 0) / 1000) : total;
@@ -204,7 +225,7 @@ function progressBar(total: number | undefined, durationMs: number | undefined, 
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(limit, 0, { step: 0, speed: '-', losses: '' });
+  bar.start(limit, byTime ? 0 : startStep, { step: startStep, speed: '-', losses: '' });
   return {
     update(step: number, stepsPerSecond: number, losses: string) {
       const value = byTime ? Math.min(limit, Math.round((Date.now() - started) / 1000)) : step;
@@ -219,6 +240,15 @@ export async function trainSrresnetRun(
   options: SuperResolutionCommonOptions & { blocks: number; filters: number; init?: string },
   explicit: ReadonlySet<string> = new Set(),
 ): Promise<SrresnetTrainingSummary> {
+  assertStopCondition(options);
+  return holdingRunFolder(options.out, () => trainSrresnetInLockedFolder(options, explicit));
+}
+
+async function trainSrresnetInLockedFolder(
+  options: Parameters<typeof trainSrresnetRun>[0],
+  explicit: ReadonlySet<string>,
+): Promise<SrresnetTrainingSummary> {
+  await assertTrainingFolders(options);
   if (options.init) await checkInitArchitecture(options.init, options as never, explicit);
   await useBackend({ backend: options.backend as never });
   const scale = Number(options.scale) as SrresnetScale;
@@ -274,17 +304,40 @@ export async function trainSrganRun(
   },
   explicit: ReadonlySet<string> = new Set(),
 ): Promise<TrainingSummary> {
+  assertStopCondition(options);
+  return holdingRunFolder(options.out, () => trainSrganInLockedFolder(options, explicit));
+}
+
+async function trainSrganInLockedFolder(
+  options: Parameters<typeof trainSrganRun>[0],
+  explicit: ReadonlySet<string>,
+): Promise<TrainingSummary> {
   const store = new FileCheckpointStore(options.out);
   const existing = await store.load('latest');
   if (existing && !options.resume) {
     throw new InvalidArgumentError('--out', 'a folder without a checkpoint, or --resume to continue it', options.out);
   }
+  // The record is range-checked before any model is built from it.
+  const recorded = existing
+    ? (parseCheckpointMetadata(
+        existing,
+        'run',
+        srganRunSchema,
+        options.out,
+        '`ganforge train srgan`',
+      ) as SrganRunOptions)
+    : undefined;
+  const upscaling =
+    existing?.metadata['upscaling'] === undefined
+      ? undefined
+      : parseCheckpointMetadata(existing, 'upscaling', upscalingMetadataSchema, options.out, '`ganforge train srgan`');
   // On resume the checkpoint's settings win, except the flags given explicitly (applied or refused).
-  const resumed = existing
-    ? resumeRun(srganRunOf(existing.metadata['run'] as object), srganRunOf(options), explicit, srganResumeRules)
+  const resumed = recorded
+    ? resumeRun(srganRunOf(recorded), srganRunOf(options), explicit, srganResumeRules)
     : undefined;
   if (resumed) options = { ...options, ...resumed.run };
-  else if (options.init) await checkInitArchitecture(options.init, options as never, explicit);
+  await assertTrainingFolders({ images: options.images, init: resumed ? undefined : options.init });
+  if (!resumed && options.init) await checkInitArchitecture(options.init, options as never, explicit);
   await useBackend({ backend: options.backend as never });
   reportResume(resumed?.changes ?? []);
   const scale = Number(options.scale) as SrresnetScale;
@@ -294,7 +347,7 @@ export async function trainSrganRun(
     // The checkpoint's own generator topology (its weights are loaded by restore below), so a resume
     // needs neither the --init folder nor the flags that built it.
     generator = await deserializeModel(existing.generator);
-    padding = (existing.metadata['upscaling'] as { padding?: number } | undefined)?.padding ?? padding;
+    padding = upscaling?.padding ?? padding;
   } else if (options.init) {
     const initial = await resolveUpscalingModel(join(options.init, 'model'));
     if (initial.scale !== undefined && initial.scale !== scale) {
@@ -329,15 +382,15 @@ export async function trainSrganRun(
   const dataset = await loadTrainingData(options);
   const steps = options.steps === undefined ? undefined : Math.max(0, options.steps - trainer.step);
   const durationMs = options.minutes === undefined ? undefined : options.minutes * 60_000;
-  const progress = progressBar(options.steps, durationMs, 'srgan');
-  const upscaling = { scale, padding };
+  const progress = progressBar(options.steps, durationMs, 'srgan', trainer.step);
+  const tiling = { scale, padding };
   try {
     const summary = await trainer.fit(dataset, {
       batchSize: options.batchSize,
       steps,
       durationMs,
       signal: interruptSignal(),
-      checkpoints: { store, every: 100, metadata: { upscaling, run: srganRunOf(options) } },
+      checkpoints: { store, every: 100, metadata: { upscaling: tiling, run: srganRunOf(options) } },
       onStep: (event) =>
         progress.update(
           event.step,
@@ -350,7 +403,7 @@ export async function trainSrganRun(
         ),
     });
     progress.stop();
-    await saveUpscalingModel(generator, fileSystemHandler(join(options.out, 'model')), upscaling);
+    await saveUpscalingModel(generator, fileSystemHandler(join(options.out, 'model')), tiling);
     await writeRunFile(options.out, { command: 'train srgan', options, summary });
     return summary;
   } finally {
@@ -374,8 +427,10 @@ function requireVggWeights(weights: string | undefined): string {
 }
 
 async function writeRunFile(out: string, record: Record<string, unknown>): Promise<void> {
-  await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'run.json'), JSON.stringify({ ...record, finishedAt: new Date().toISOString() }, null, 2));
+  await writeFileAtomically(
+    join(out, 'run.json'),
+    JSON.stringify({ ...record, finishedAt: new Date().toISOString() }, null, 2),
+  );
 }
 
 /** Adds `srresnet` and `srgan` to `ganforge train`. */
@@ -385,8 +440,8 @@ export function addSuperResolutionTrainCommands(train: Command): void {
       .command('srresnet')
       .description('Pre-train an SRResNet (Ledig et al. 2016) on pixel MSE from random crops of a folder of photos.'),
   )
-    .option('--blocks <n>', 'residual blocks (SRGAN: 16)', integerOption(0, 256), 16)
-    .option('--filters <n>', 'feature maps (SRGAN: 64)', integerOption(1), 64)
+    .option('--blocks <n>', 'residual blocks (SRGAN: 16)', integerOption(...runLimits.srresnetBlocks), 16)
+    .option('--filters <n>', 'feature maps (SRGAN: 64)', integerOption(...runLimits.srganFilters), 64)
     .option('--init <run>', 'continue from the weights of an earlier `train srresnet` run')
     .action(async (options: Parameters<typeof trainSrresnetRun>[0], command: Command) => {
       const summary = await trainSrresnetRun(options, explicitFlags(command));
@@ -401,18 +456,23 @@ export function addSuperResolutionTrainCommands(train: Command): void {
       .description('Train SRGAN (content loss + 1e-3 x adversarial), fine-tuning an SRResNet run given by --init.'),
   )
     .option('--init <run>', 'an SRResNet run folder (from `ganforge train srresnet`) to start the generator from')
-    .option('--blocks <n>', 'residual blocks when not starting from --init', integerOption(0, 256), 16)
-    .option('--filters <n>', 'feature maps when not starting from --init', integerOption(1), 64)
+    .option(
+      '--blocks <n>',
+      'residual blocks when not starting from --init',
+      integerOption(...runLimits.srresnetBlocks),
+      16,
+    )
+    .option('--filters <n>', 'feature maps when not starting from --init', integerOption(...runLimits.srganFilters), 64)
     .option(
       '--discriminator-filters <n>',
       'filters of the first discriminator layers (SRGAN: 64)',
-      integerOption(1),
+      integerOption(...runLimits.srganFilters),
       64,
     )
     .option('--content <loss>', "content loss: 'mse', 'vgg22', 'vgg54' or a VGG19 layer name", 'mse')
     .option('--vgg-weights <url|path>', 'VGG19 weights (tfjs layers model.json) for a VGG content loss')
     .option('--adversarial-weight <w>', 'weight of -log D(G(LR)) (SRGAN: 1e-3)', positiveNumberOption, 1e-3)
-    .option('--tv-weight <w>', 'weight of a total-variation term', Number, 0)
+    .option('--tv-weight <w>', 'weight of a total-variation term', nonNegativeNumberOption, 0)
     .option('--resume', 'continue the run in --out from its latest checkpoint', false)
     .action(async (options: Parameters<typeof trainSrganRun>[0], command: Command) => {
       const summary = await trainSrganRun(options, explicitFlags(command));

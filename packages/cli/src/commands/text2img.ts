@@ -11,7 +11,11 @@ import { loadTextEncoderFile, textEncoderFileName } from '@ganforge/text/node';
 import * as tf from '@tensorflow/tfjs';
 
 import { backendOption } from '../backend-option.js';
+import { namingPath } from '../file-system-error.js';
+import { assertExistingFolder } from '../input-paths.js';
 import { integerOption } from '../option-parsers.js';
+import { assertWritableOutputFile, createOutputFolders, overwriteFlag } from '../output-paths.js';
+import { parseCheckpointMetadata, textToImageRunSchema } from '../run-metadata.js';
 
 export interface TextToImageSampleOptions {
   readonly checkpoint: string;
@@ -23,6 +27,8 @@ export interface TextToImageSampleOptions {
   readonly ema: boolean;
   /** One row from the first caption's embedding to the second's, z fixed. */
   readonly interpolate: boolean;
+  /** Replace `out` if it exists. Default false: an existing file is refused. */
+  readonly overwrite?: boolean;
 }
 
 /**
@@ -36,6 +42,8 @@ export async function sampleTextToImage(options: TextToImageSampleOptions): Prom
   if (options.interpolate && options.captions.length !== 2) {
     throw new InvalidArgumentError('--interpolate', 'exactly two captions', options.captions.length);
   }
+  await assertExistingFolder('--checkpoint', options.checkpoint, 'a run folder written by `ganforge train text2img`');
+  await assertWritableOutputFile('--out', options.out, { overwrite: options.overwrite ?? false });
   const checkpoint = await new FileCheckpointStore(options.checkpoint).load('latest');
   if (!checkpoint) {
     throw new InvalidArgumentError(
@@ -51,6 +59,7 @@ export async function sampleTextToImage(options: TextToImageSampleOptions): Prom
       options.checkpoint,
     );
   }
+  parseCheckpointMetadata(checkpoint, 'run', textToImageRunSchema, options.checkpoint, '`ganforge train text2img`');
   const encoder = await loadTextEncoderFile(join(options.checkpoint, textEncoderFileName));
   const generator = await loadGenerator(checkpoint, { ema: options.ema && checkpoint.generatorEma !== undefined });
   const latentDim = generator.inputs[0]?.shape[1];
@@ -75,7 +84,8 @@ export async function sampleTextToImage(options: TextToImageSampleOptions): Prom
     ]) as tf.Tensor;
   });
   try {
-    await saveImageGrid(images, options.out, { columns });
+    await createOutputFolders('--out', options.out);
+    await namingPath('--out', () => saveImageGrid(images, options.out, { columns }));
   } finally {
     images.dispose();
     generator.dispose();
@@ -98,6 +108,7 @@ export function text2imgCommand(): Command {
     .option('--seed <n>', 'noise seed', integerOption(0), 0)
     .option('--interpolate', 'one row from the first caption to the second (z fixed)', false)
     .option('--no-ema', 'use the trained weights instead of their moving average')
+    .option(overwriteFlag, 'replace --out if it exists', false)
     .addOption(backendOption())
     .action(
       async (
@@ -109,10 +120,18 @@ export function text2imgCommand(): Command {
           seed: number;
           ema: boolean;
           interpolate: boolean;
+          overwrite: boolean;
           backend?: string;
         },
       ) => {
-        imageFileFormat(options.out, '--out'); // refused before the backend starts and the model loads
+        // Refused before the backend starts and the model loads.
+        imageFileFormat(options.out, '--out');
+        await assertExistingFolder(
+          '--checkpoint',
+          options.checkpoint,
+          'a run folder written by `ganforge train text2img`',
+        );
+        await assertWritableOutputFile('--out', options.out, options);
         await useBackend({ backend: options.backend as never });
         const { step, rows } = await sampleTextToImage({ ...options, captions });
         console.log(`Wrote ${rows} x ${options.count} pictures from step ${step} to ${options.out}`);

@@ -17,10 +17,13 @@ import { LapGan, lapganLevel, maxPyramidLevels } from '@ganforge/laplacian';
 import * as tf from '@tensorflow/tfjs';
 
 import { interruptSignal } from '../interrupt-signal.js';
-import { integerOption, positiveNumberOption } from '../option-parsers.js';
+import { integerChoiceOption, integerOption, positiveNumberOption } from '../option-parsers.js';
 import { trainingProgress } from '../progress.js';
 import { addRunOptions, assertStopCondition, runSchedule } from '../run-options.js';
-import { assertDatasetFitsModel, mnistVariants } from '../dcgan-run.js';
+import { assertDatasetFitsModel, assertDatasetSource, imageFolderFlags, mnistVariants } from '../dcgan-run.js';
+import { namingFlags } from '../flag-names.js';
+import { holdingRunFolder } from '../run-folder-lock.js';
+import { lapganLevelSchema, lapganRunSchema, parseCheckpointMetadata, runLimits } from '../run-metadata.js';
 import {
   checkpointForNewData,
   explicitFlags,
@@ -125,21 +128,28 @@ async function loadImages(run: LapGanRunOptions): Promise<{ images: tf.Tensor4D;
   if (run.conditional) {
     throw new InvalidArgumentError('--conditional', 'a labelled data set (mnist or fashion-mnist)', run.dataset);
   }
-  const { images } = await loadImageFolder(run.dataset, {
-    size: run.size,
-    channels: run.channels === 1 ? 1 : 3,
-    limit: run.limit,
-  });
+  const { images } = await namingFlags(imageFolderFlags, () =>
+    loadImageFolder(run.dataset, {
+      size: run.size,
+      channels: run.channels === 1 ? 1 : 3,
+      limit: run.limit,
+    }),
+  );
   return { images: images as tf.Tensor4D };
 }
 
-/** The run's level checkpoints by level. */
-async function levelCheckpoints(store: FileCheckpointStore): Promise<Map<number, Checkpoint>> {
+/** The run's level checkpoints by level, each with its record range-checked (before anything is built from it). */
+async function levelCheckpoints(store: FileCheckpointStore, folder: string): Promise<Map<number, Checkpoint>> {
   const checkpoints = new Map<number, Checkpoint>();
   for (const name of await store.list()) {
     const level = /^level-(\d+)$/.exec(name)?.[1];
     const checkpoint = level === undefined ? undefined : await store.load(name);
-    if (checkpoint) checkpoints.set(Number(level), checkpoint);
+    if (checkpoint) {
+      const source = `${folder}/${name}.gfckpt`;
+      parseCheckpointMetadata(checkpoint, 'run', lapganRunSchema, source, '`ganforge train lapgan`');
+      parseCheckpointMetadata(checkpoint, 'lapgan', lapganLevelSchema, source, '`ganforge train lapgan`');
+      checkpoints.set(Number(level), checkpoint);
+    }
   }
   return checkpoints;
 }
@@ -147,14 +157,19 @@ async function levelCheckpoints(store: FileCheckpointStore): Promise<Map<number,
 /**
  * Trains (or resumes) the levels of a LAPGAN run, one after the other, each into its own checkpoint
  * `level-<k>.gfckpt` in `training.out`; when every level has a checkpoint, writes `samples.png` and
- * `levels.png` (each image growing from the coarsest level to the finest).
+ * `levels.png` (each image growing from the coarsest level to the finest). The run folder is held
+ * locked meanwhile (see {@link holdingRunFolder}).
  */
 export async function trainLapGan(
   run: LapGanRunOptions,
   training: LapGanTrainingOptions,
 ): Promise<{ level: number; summary: TrainingSummary }[]> {
+  return holdingRunFolder(training.out, () => trainLapGanInLockedFolder(run, training));
+}
+
+async function trainLapGanInLockedFolder(run: LapGanRunOptions, training: LapGanTrainingOptions) {
   const store = new FileCheckpointStore(training.out);
-  const checkpoints = await levelCheckpoints(store);
+  const checkpoints = await levelCheckpoints(store, training.out);
   const existing = checkpoints.values().next().value;
   if (existing && !training.resume) {
     throw new InvalidArgumentError('--out', 'a folder without a LAPGAN run, or --resume to continue it', training.out);
@@ -166,6 +181,7 @@ export async function trainLapGan(
     ? resumeRun(existing.metadata['run'] as LapGanRunOptions, run, explicit, lapganResumeRules)
     : undefined;
   const options = shared?.run ?? run;
+  await assertDatasetSource(options.dataset);
   // Checked on the settings the run goes on with (on resume, the recorded size, not the default).
   if (options.levels > maxPyramidLevels(options.size, options.size)) {
     throw new InvalidArgumentError(
@@ -290,18 +306,28 @@ export function trainLapGanCommand(): Command {
       .option('--minutes <m>', 'stop each level after this many minutes', positiveNumberOption)
       .option('--level <k>', 'train only this level (0 = finest), e.g. on another machine', integerOption(0))
       .option('--resume', 'continue the run in --out from its level checkpoints', false)
-      .option('--levels <n>', 'pyramid levels (28 -> 14 -> 7 is 3)', integerOption(1, 16), 3)
-      .option('--size <px>', 'image side for folders (MNIST variants are 28)', integerOption(2, 4096), 28)
-      .option('--channels <n>', 'image channels for folders (1 or 3)', integerOption(1, 3), 1)
-      .option('--filters <n>', 'convolution filters of the finer levels', integerOption(1), 32)
-      .option('--kernel-size <n>', 'convolution kernel size of the finer levels', integerOption(1, 15), 3)
+      .option('--levels <n>', 'pyramid levels (28 -> 14 -> 7 is 3)', integerOption(...runLimits.lapganLevels), 3)
+      .option(
+        '--size <px>',
+        'image side for folders (MNIST variants are 28)',
+        integerOption(...runLimits.lapganSize),
+        28,
+      )
+      .option('--channels <n>', 'image channels for folders (1 or 3)', integerChoiceOption([1, 3]), 1)
+      .option('--filters <n>', 'convolution filters of the finer levels', integerOption(...runLimits.lapganFilters), 32)
+      .option(
+        '--kernel-size <n>',
+        'convolution kernel size of the finer levels',
+        integerOption(...runLimits.lapganKernelSize),
+        3,
+      )
       .option(
         '--hidden-units <n>',
         "hidden units of the coarsest level's generator MLP (D: half)",
-        integerOption(1),
+        integerOption(...runLimits.lapganHiddenUnits),
         512,
       )
-      .option('--batch-size <n>', 'batch size', integerOption(1), 32)
+      .option('--batch-size <n>', 'batch size', integerOption(...runLimits.batchSize), 32)
       .option('--lr <rate>', 'Adam learning rate', positiveNumberOption, 2e-4)
       .addOption(
         new Option('--loss <name>', 'adversarial loss').choices([...adversarialLossNames]).default('non-saturating'),

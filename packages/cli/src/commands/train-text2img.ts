@@ -26,8 +26,11 @@ import {
 import { loadCaptionedImages, loadTextEncoderFile, saveTextEncoder, textEncoderFileName } from '@ganforge/text/node';
 import type * as tf from '@tensorflow/tfjs';
 
+import { assertExistingFile } from '../input-paths.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
+import { holdingRunFolder } from '../run-folder-lock.js';
+import { parseCheckpointMetadata, runLimits, textToImageRunSchema } from '../run-metadata.js';
 import { trainingProgress } from '../progress.js';
 import {
   checkpointForNewData,
@@ -175,20 +178,34 @@ function newEncoder(run: TextToImageRunOptions, captions: readonly string[]): Te
  * Trains (or resumes) a text-to-image run in `training.out`: a text encoder by DS-SJE (unless one is
  * given or the run is resumed), standardised over the training captions and saved as
  * `text-encoder.json`, then the GAN, with progress grids (8 captions x 8 samples) and checkpoints.
+ * The run folder is held locked meanwhile (see {@link holdingRunFolder}).
  */
 export async function trainTextToImage(
   requested: TextToImageRunOptions,
   training: TextToImageTrainingOptions,
 ): Promise<TrainingSummary> {
+  return holdingRunFolder(training.out, () => trainTextToImageInLockedFolder(requested, training));
+}
+
+async function trainTextToImageInLockedFolder(requested: TextToImageRunOptions, training: TextToImageTrainingOptions) {
   const store = new FileCheckpointStore(training.out);
   const existing = await store.load('latest');
   if (existing && !training.resume) {
     throw new InvalidArgumentError('--out', 'a folder without a checkpoint, or --resume to continue it', training.out);
   }
-  const recorded = existing?.metadata['run'] as TextToImageRunOptions | undefined;
-  if (existing && recorded?.model !== 'text2img') {
+  if (existing && (existing.metadata['run'] as { model?: unknown } | undefined)?.model !== 'text2img') {
     throw new InvalidArgumentError('--out', 'a folder written by `ganforge train text2img`', training.out);
   }
+  // The record is range-checked before any model is built from it.
+  const recorded = existing
+    ? (parseCheckpointMetadata(
+        existing,
+        'run',
+        textToImageRunSchema,
+        training.out,
+        '`ganforge train text2img`',
+      ) as TextToImageRunOptions)
+    : undefined;
   const explicit = training.explicit ?? new Set<string>();
   if (existing) {
     refuseStartOnlyFlags(explicit, {
@@ -198,6 +215,12 @@ export async function trainTextToImage(
   }
   const resumed = recorded ? resumeRun(recorded, requested, explicit, textToImageResumeRules) : undefined;
   const run = resumed?.run ?? requested;
+  if (run.dataset !== 'shapes') {
+    await assertExistingFile('--dataset', run.dataset, "'shapes' or a file of path<TAB>caption lines");
+  }
+  if (!existing && training.textEncoder) {
+    await assertExistingFile('--text-encoder', training.textEncoder, 'a text-encoder.json file');
+  }
   reportResume(resumed?.changes ?? []);
   const log = (message: string) => training.quiet || console.log(message);
   const data = await loadRunData(run);
@@ -306,10 +329,15 @@ export function trainText2imgCommand(): Command {
       .option('--encoder-steps <n>', 'DS-SJE steps for the text encoder', integerOption(0), 300)
       .option('--text-encoder <file>', 'use this trained encoder (text-encoder.json) instead of training one')
       .addOption(new Option('--size <px>', 'image side').choices(['16', '32', '64']).default('32'))
-      .option('--filters <n>', 'filters of the widest-resolution layer', integerOption(1), 16)
-      .option('--embedding-dim <n>', 'caption embedding size', integerOption(1), 128)
-      .option('--latent-dim <n>', 'noise size', integerOption(1), 100)
-      .option('--batch-size <n>', 'batch size', integerOption(2), 32)
+      .option(
+        '--filters <n>',
+        'filters of the widest-resolution layer',
+        integerOption(...runLimits.textToImageFilters),
+        16,
+      )
+      .option('--embedding-dim <n>', 'caption embedding size', integerOption(...runLimits.textToImageDim), 128)
+      .option('--latent-dim <n>', 'noise size', integerOption(...runLimits.textToImageDim), 100)
+      .option('--batch-size <n>', 'batch size', integerOption(2, runLimits.batchSize[1]), 32)
       .option(
         '--lr <rate>',
         'Adam learning rate (Reed et al.: 2e-4 over hundreds of epochs)',
@@ -317,7 +345,7 @@ export function trainText2imgCommand(): Command {
         1e-3,
       )
       .option('--limit <n>', 'use only the first n pictures', integerOption(2)),
-    { sampleEvery: 50, checkpointEvery: 100 },
+    { sampleEvery: 50, checkpointEvery: 100, seeds: runLimits.textToImageSeed },
   ).action(async (options: Record<string, unknown>, command: Command) => {
     assertStopCondition(options);
     await useBackend({ backend: options['backend'] as never });

@@ -4,7 +4,8 @@ import { adversarialLossNames, type DcganSize } from '@ganforge/core';
 import { useBackend } from '@ganforge/backend-node';
 
 import { trainDcgan } from '../dcgan-run.js';
-import { integerOption, positiveNumberOption } from '../option-parsers.js';
+import { integerChoiceOption, integerOption, positiveNumberOption } from '../option-parsers.js';
+import { runLimits } from '../run-metadata.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { explicitFlags } from '../resume-settings.js';
 import { addRunOptions, assertStopCondition, runSchedule } from '../run-options.js';
@@ -24,10 +25,10 @@ export function trainCommand(): Command {
       .option('--minutes <m>', 'stop after this many minutes', positiveNumberOption)
       .option('--resume', 'continue the run in --out from its latest checkpoint', false)
       .addOption(new Option('--size <px>', 'image side').choices(['28', '32', '64']).default('28'))
-      .option('--channels <n>', 'image channels for folders (1 or 3)', integerOption(1, 3), 1)
-      .option('--batch-size <n>', 'batch size', integerOption(1), 64)
-      .option('--latent-dim <n>', 'noise size', integerOption(1), 100)
-      .option('--filters <n>', 'filters of the widest-resolution layer', integerOption(1), 64)
+      .option('--channels <n>', 'image channels for folders (1 or 3)', integerChoiceOption([1, 3]), 1)
+      .option('--batch-size <n>', 'batch size', integerOption(...runLimits.batchSize), 64)
+      .option('--latent-dim <n>', 'noise size', integerOption(...runLimits.dcganLatentDim), 100)
+      .option('--filters <n>', 'filters of the widest-resolution layer', integerOption(...runLimits.dcganFilters), 64)
       .option('--lr <rate>', 'Adam learning rate', positiveNumberOption, 2e-4)
       .addOption(
         new Option('--loss <name>', 'adversarial loss').choices([...adversarialLossNames]).default('non-saturating'),

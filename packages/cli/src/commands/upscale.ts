@@ -8,8 +8,12 @@ import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 
 import { backendOption } from '../backend-option.js';
+import { namingPath } from '../file-system-error.js';
+import { namingFlags } from '../flag-names.js';
+import { assertExistingFile } from '../input-paths.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption } from '../option-parsers.js';
+import { assertWritableOutputFile, createOutputFolders, overwriteFlag } from '../output-paths.js';
 
 export interface UpscaleCommandOptions {
   model: string;
@@ -18,6 +22,8 @@ export interface UpscaleCommandOptions {
   padding?: number;
   backend?: string;
   quiet?: boolean;
+  /** Replace `<out>` if it exists. Default false: an existing file is refused. */
+  overwrite?: boolean;
 }
 
 /**
@@ -29,8 +35,10 @@ export interface UpscaleCommandOptions {
  */
 export async function upscaleFile(input: string, output: string, options: UpscaleCommandOptions): Promise<number[]> {
   imageFileFormat(output, '<out>');
+  await assertExistingFile('<in>', input, 'an existing image file');
+  await assertWritableOutputFile('<out>', output, { overwrite: options.overwrite ?? false });
   await useBackend({ backend: options.backend as never });
-  const rgba = await readImage(input, { channels: 4 });
+  const rgba = await namingFlags({ path: '<in>' }, () => readImage(input, { channels: 4 }));
   const [inHeight, inWidth] = rgba.shape;
   const alphaMinimum = tf.tidy(() => rgba.slice([0, 0, 3], [-1, -1, 1]).min());
   const transparent = (await alphaMinimum.data())[0]! < 255;
@@ -56,7 +64,9 @@ export async function upscaleFile(input: string, output: string, options: Upscal
           ) as tf.Tensor3D,
       );
     } else {
-      const model = await resolveUpscalingModel(options.model, { scale: options.scale });
+      const model = await namingFlags({ model: '--model', 'options.scale': '--scale' }, () =>
+        resolveUpscalingModel(options.model, { scale: options.scale }),
+      );
       const bar = options.quiet
         ? undefined
         : new cliProgress.SingleBar(
@@ -102,7 +112,8 @@ export async function upscaleFile(input: string, output: string, options: Upscal
   const data = new Uint8Array(await image.data());
   const channels = image.shape[2] as 3 | 4;
   image.dispose();
-  await writeImage(output, { width, height, channels, data }, { argument: '<out>' });
+  await createOutputFolders('<out>', output);
+  await namingPath('<out>', () => writeImage(output, { width, height, channels, data }, { argument: '<out>' }));
   return [height, width];
 }
 
@@ -124,6 +135,7 @@ export function upscaleCommand(): Command {
       'context around each tile (default: the model’s receptive field, else 16)',
       integerOption(0),
     )
+    .option(overwriteFlag, 'replace <out> if it exists', false)
     .addOption(backendOption())
     .action(async (input: string, output: string, options: UpscaleCommandOptions) => {
       if (input === output) throw new InvalidArgumentError('<out>', 'a file other than <in>', output);

@@ -5,8 +5,9 @@ import { PNG } from 'pngjs';
 
 const packageRoot = new URL('../..', import.meta.url).pathname;
 
-// Informational stderr lines: the backend report, what a resume changed, and cli-progress bars ("train |...").
-const informational = [/^\[ganforge\] (backend|resume):/, /^[a-z-]+ \|/];
+// Informational stderr lines: the backend report, what a resume changed, the photos a super-resolution run
+// trains on, and cli-progress bars ("train |...").
+const informational = [/^\[ganforge\] (backend|resume):/, /^\[ganforge\] training on \d+ photos:/, /^[a-z-]+ \|/];
 
 /**
  * Runs the real `ganforge` entry point in a child process (tsx maps workspace packages to sources).
