@@ -233,9 +233,20 @@ describe('modelFromArtifactsWithinBudget', () => {
   it('names the file instead of the checkpoint when loading a model.json', async () => {
     const artifacts = await artifactsOf(tinyGenerator({ noiseDim: 3 }));
     layerConfig(artifacts, 'Dense')['units'] = 1e9;
-    const error = await refusalOf(artifacts, { file: 'downloads/model.json', label: 'modelTopology' });
+    const error = await refusalOf(artifacts, { file: 'downloads/model.json' });
     expect(error).toBeInstanceOf(InvalidFileError);
-    expect((error as Error).message).toMatch(/^downloads\/model\.json: expected modelTopology\.topology \(layer/);
+    expect((error as Error).message).toMatch(
+      /^downloads\/model\.json: expected modelTopology \(layer 'dense_Dense\d+', weight 'kernel'\) to be a weight whose shape/,
+    );
+    const shortData = await artifactsOf(tinyGenerator({ noiseDim: 3 }));
+    expect(
+      await refusalOf({ ...shortData, weightData: shortData.weightData.slice(4) }, { file: 'm/model.json' }),
+    ).toMatchObject({
+      code: 'INVALID_FILE',
+      message: expect.stringMatching(
+        /^m\/model\.json: expected weightData to be 472 bytes \(the sizes of the 8 tensors in weightSpecs\), received 468 bytes/,
+      ),
+    });
   });
 
   it('leaves Layer.prototype.addWeight as it was, after a success and after a refusal', async () => {

@@ -27,7 +27,8 @@ export interface UntrustedModelArtifacts {
 export interface ModelBudgetOptions {
   /**
    * Names the artifacts in messages: `checkpoint.generator` gives fields such as
-   * `checkpoint.generator.weightSpecs[3].shape`. Default `model`.
+   * `checkpoint.generator.weightSpecs[3].shape`. Default `model`, or none when `file` is set
+   * (fields then read `modelTopology`, `weightSpecs[3].shape`, `weightData`).
    */
   readonly label?: string;
   /** The file the artifacts were read from (a model.json): errors are then InvalidFileErrors naming it. */
@@ -81,7 +82,7 @@ export async function modelFromArtifactsWithinBudget(
   artifacts: UntrustedModelArtifacts,
   options: ModelBudgetOptions = {},
 ): Promise<tf.LayersModel> {
-  const label = options.label ?? 'model';
+  const fields = fieldNames(options);
   const origin: LoadOrigin = options.file === undefined ? { kind: 'checkpoint' } : { kind: 'file', path: options.file };
   const limits = resolveCheckpointLimits(options.limits);
   const limitOption = options.describeLimitOption ?? ((key) => `the limits.${key} option`);
@@ -89,21 +90,21 @@ export async function modelFromArtifactsWithinBudget(
     throw refusal(
       origin,
       'CHECKPOINT_HEADER',
-      label,
+      fields.label || 'artifacts',
       'model artifacts (topology, weight specs, weight data)',
       String(artifacts),
     );
   }
 
-  const specs = parseWeightSpecs(artifacts.weightSpecs ?? [], `${label}.weightSpecs`, origin);
-  const data = weightDataWithinSpecs(artifacts.weightData, specs, label, origin);
-  const topology = checkedTopology(artifacts.modelTopology, `${label}.topology`, origin, limits, limitOption);
+  const specs = parseWeightSpecs(artifacts.weightSpecs ?? [], fields.weightSpecs, origin);
+  const data = weightDataWithinSpecs(artifacts.weightData, specs, fields, origin);
+  const topology = checkedTopology(artifacts.modelTopology, fields.topology, origin, limits, limitOption);
 
   registerGanForgeLayers();
-  const model = await buildWithinBudget(topology, specs, `${label}.topology`, origin);
+  const model = await buildWithinBudget(topology, specs, fields.topology, origin);
   try {
-    assertActivationsWithinLimit(model, `${label}.topology`, limits, limitOption);
-    assignWeightsByName(model, specs, data, label, origin);
+    assertActivationsWithinLimit(model, fields.topology, limits, limitOption);
+    assignWeightsByName(model, specs, data, fields, origin);
   } catch (error) {
     model.dispose();
     throw error;
@@ -137,18 +138,12 @@ export function parseWeightSpecs(value: unknown, field: string, origin: LoadOrig
 function weightDataWithinSpecs(
   weightData: tf.io.WeightData | undefined,
   specs: readonly WeightSpec[],
-  label: string,
+  fields: FieldNames,
   origin: LoadOrigin,
 ): ArrayBuffer {
   const shards = weightData === undefined ? [] : Array.isArray(weightData) ? weightData : [weightData];
   if (!shards.every((shard) => shard instanceof ArrayBuffer)) {
-    throw refusal(
-      origin,
-      'CHECKPOINT_HEADER',
-      `${label}.weightData`,
-      'an ArrayBuffer or a list of them',
-      'another value',
-    );
+    throw refusal(origin, 'CHECKPOINT_HEADER', fields.weightData, 'an ArrayBuffer or a list of them', 'another value');
   }
   const received = shards.reduce((sum, shard) => sum + shard.byteLength, 0);
   const expected = totalSpecBytes(specs);
@@ -156,8 +151,8 @@ function weightDataWithinSpecs(
     throw refusal(
       origin,
       'CHECKPOINT_MISMATCH',
-      `${label}.weightData`,
-      `${expected.toLocaleString('en-US')} bytes (the sizes of the ${specs.length} tensors in ${label}.weightSpecs)`,
+      fields.weightData,
+      `${expected.toLocaleString('en-US')} bytes (the sizes of the ${specs.length} tensors in ${fields.weightSpecs})`,
       `${received.toLocaleString('en-US')} bytes`,
     );
   }
@@ -364,13 +359,13 @@ function assignWeightsByName(
   model: tf.LayersModel,
   specs: readonly WeightSpec[],
   data: ArrayBuffer,
-  label: string,
+  fields: FieldNames,
   origin: LoadOrigin,
 ): void {
   const byName = new Map(specs.map((spec) => [spec.name, spec]));
   for (const weight of model.weights) {
     const spec = byName.get(weight.originalName);
-    const field = `${label}.weightSpecs`;
+    const field = fields.weightSpecs;
     const wanted = `${formatShape(weight.shape)} ${weight.dtype}`;
     if (!spec) {
       throw refusal(
@@ -397,7 +392,7 @@ function assignWeightsByName(
     throw refusal(
       origin,
       'CHECKPOINT_MISMATCH',
-      `${label}.weightSpecs '${extra.value.name}'`,
+      `${fields.weightSpecs} '${extra.value.name}'`,
       `only the ${model.weights.length} weights the model has`,
       'a weight the model has no place for',
     );
@@ -408,6 +403,26 @@ function assignWeightsByName(
   } finally {
     tf.dispose(Object.values(decoded));
   }
+}
+
+interface FieldNames {
+  readonly label: string;
+  readonly topology: string;
+  readonly weightSpecs: string;
+  readonly weightData: string;
+}
+
+// A checkpoint's model reads `checkpoint.generator.topology`; a model.json's fields are named as
+// in the file (`modelTopology`, `weightSpecs` for its manifest's entries) unless a label is given.
+function fieldNames(options: ModelBudgetOptions): FieldNames {
+  const label = options.label ?? (options.file === undefined ? 'model' : '');
+  const field = (name: string) => (label === '' ? name : `${label}.${name}`);
+  return {
+    label,
+    topology: field(options.file === undefined ? 'topology' : 'modelTopology'),
+    weightSpecs: field('weightSpecs'),
+    weightData: field('weightData'),
+  };
 }
 
 function budgetKey(shape: readonly number[], dtype: string): string {
