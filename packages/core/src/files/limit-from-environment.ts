@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '@ganforge/core';
 
 /**
  * A limit set by an environment variable (how the CLI's users raise a loader's limit without a

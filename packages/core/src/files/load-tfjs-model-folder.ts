@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 
-import type { CheckpointLimits } from '../checkpoint/checkpoint-limits.js';
-import { modelFromArtifactsWithinBudget } from '../checkpoint/model-within-weight-budget.js';
+import type { CheckpointLimits } from '@ganforge/core';
+import { modelFromArtifactsWithinBudget } from '@ganforge/core';
 import { readTfjsModelFolder, type TfjsModelFolderLimits } from './read-tfjs-model-folder.js';
 
 /** Options of {@link loadTfjsModelFolder}: the folder reader's limits and the topology's. */

@@ -1,7 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 
-import { FileNotFoundError, InvalidFileError, SizeLimitError, UnsafePathError } from '../errors.js';
+import { FileNotFoundError, InvalidFileError, SizeLimitError, UnsafePathError } from '@ganforge/core';
 
 /** What {@link readRegularFile} checks besides the file's kind. */
 export interface ReadRegularFileOptions {

@@ -2,7 +2,7 @@ import { basename, dirname, resolve } from 'node:path';
 
 import type * as tf from '@tensorflow/tfjs';
 
-import { InvalidArgumentError, InvalidFileError, SizeLimitError } from '../errors.js';
+import { InvalidArgumentError, InvalidFileError, SizeLimitError } from '@ganforge/core';
 import { limitFromEnvironment } from './limit-from-environment.js';
 import { readRegularFile, regularFileSize } from './read-regular-file.js';
 import { resolveConfinedPath } from './resolve-confined-path.js';

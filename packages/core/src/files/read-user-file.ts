@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 
-import { FileNotFoundError, UnsafePathError } from '../errors.js';
+import { FileNotFoundError, UnsafePathError } from '@ganforge/core';
 import { readRegularFile, type ReadRegularFileOptions } from './read-regular-file.js';
 
 /** {@link readUserFile}'s options: how errors name the path, and readRegularFile's checks. */

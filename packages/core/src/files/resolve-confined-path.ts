@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
-import { FileNotFoundError, UnsafePathError } from '../errors.js';
+import { FileNotFoundError, UnsafePathError } from '@ganforge/core';
 
 /**
  * Resolves a path written inside a file (a model.json's weight shard, a package's model path)

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 
 import { describeSchemaIssue } from '../checkpoint/schema-issue.js';
 import { totalSpecBytes, weightSpecSchema } from '../checkpoint/weight-specs.js';
-import { InvalidFileError } from '../errors.js';
+import { InvalidFileError } from '@ganforge/core';
 
 const finite = v.pipe(v.number(), v.finite());
 
