@@ -168,6 +168,11 @@ export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOpt
     );
   }
   const payload = bytes.subarray(payloadStart);
+  for (const [field, specs] of specLists(header)) {
+    if (specs.length > limits.maxTensors) {
+      throw new SizeLimitError(field, limits.maxTensors, specs.length, 'tensors', limitOption('maxTensors'));
+    }
+  }
   assertBlobsTilePayload(header);
   assertSpecSizesMatchBlobs(header);
   assertCheckpointSpecsConsistent(header);
@@ -301,7 +306,7 @@ function assertBlobsTilePayload(header: CheckpointHeader): void {
   }
 }
 
-function assertSpecSizesMatchBlobs(header: CheckpointHeader): void {
+function specLists(header: CheckpointHeader): [string, readonly WeightSpec[], BlobRef][] {
   const lists: [string, readonly WeightSpec[], BlobRef][] = [
     ['checkpoint.generator.weightSpecs', header.generator.weightSpecs, header.generator.weightData],
     ['checkpoint.discriminator.weightSpecs', header.discriminator.weightSpecs, header.discriminator.weightData],
@@ -314,6 +319,11 @@ function assertSpecSizesMatchBlobs(header: CheckpointHeader): void {
   ];
   if (header.generatorEma)
     lists.push(['checkpoint.generatorEma.specs', header.generatorEma.specs, header.generatorEma.data]);
+  return lists;
+}
+
+function assertSpecSizesMatchBlobs(header: CheckpointHeader): void {
+  const lists = specLists(header);
   for (const [field, specs, ref] of lists) {
     const expected = totalSpecBytes(specs);
     if (expected !== ref.length) {

@@ -16,6 +16,11 @@ export interface CheckpointLimits {
   /** Layers of one model's topology, nested models included. Default 10,000. */
   readonly maxLayers: number;
   /**
+   * Tensors in one list (a model's weights, an optimizer's slots, the EMA). Default 100,000 (tfjs
+   * makes a JS object per tensor, so a million 4-byte tensors would cost a gigabyte of heap).
+   */
+  readonly maxTensors: number;
+  /**
    * Elements of one layer's output for one example, counting the dimensions the topology fixes
    * (a fully convolutional model's free height and width are not counted). Default 2^28
    * (268,435,456: 1 GiB of float32); DCGAN-64's largest activation is 131,072.
@@ -29,6 +34,7 @@ export const defaultCheckpointLimits: CheckpointLimits = Object.freeze({
   maxHeaderBytes: 64 * 1024 ** 2,
   maxJsonDepth: 100,
   maxLayers: 10_000,
+  maxTensors: 100_000,
   maxActivationElements: 2 ** 28,
 });
 

@@ -365,6 +365,18 @@ const cases: HostileCase[] = [
     message: /limits\.maxJsonDepth/,
   },
   {
+    name: '200,000 scalar optimizer slots (a JS object each)',
+    input: () =>
+      withHeader((header) => {
+        const specs = header['optimizers'].generator.specs as Json[];
+        for (let index = 0; index < 200_000; index++) specs.push({ name: `iter${index}`, shape: [], dtype: 'int32' });
+      }),
+    error: SizeLimitError,
+    code: 'SIZE_LIMIT',
+    message:
+      /^checkpoint\.optimizers\.generator\.specs: expected at most 100,000 tensors, received 200,013 tensors.*limits\.maxTensors/,
+  },
+  {
     name: 'hostile topology: Dense units 1e9 (12 GB of kernel)',
     input: () => withHeader((header) => (denseConfig(header)['units'] = 1e9)),
     error: CheckpointError,

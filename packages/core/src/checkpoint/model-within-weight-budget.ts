@@ -33,7 +33,7 @@ export interface ModelBudgetOptions {
   readonly label?: string;
   /** The file the artifacts were read from (a model.json): errors are then InvalidFileErrors naming it. */
   readonly file?: string;
-  /** `maxJsonDepth`, `maxLayers` and `maxActivationElements` apply here (see {@link CheckpointLimits}). */
+  /** `maxJsonDepth`, `maxLayers`, `maxTensors` and `maxActivationElements` apply here (see {@link CheckpointLimits}). */
   readonly limits?: Partial<CheckpointLimits>;
   /** How a limit's option is named in a SizeLimitError. Default: `the limits.<key> option`. */
   readonly describeLimitOption?: (key: keyof CheckpointLimits) => string;
@@ -97,6 +97,9 @@ export async function modelFromArtifactsWithinBudget(
   }
 
   const specs = parseWeightSpecs(artifacts.weightSpecs ?? [], fields.weightSpecs, origin);
+  if (specs.length > limits.maxTensors) {
+    throw new SizeLimitError(fields.weightSpecs, limits.maxTensors, specs.length, 'tensors', limitOption('maxTensors'));
+  }
   const data = weightDataWithinSpecs(artifacts.weightData, specs, fields, origin);
   const topology = checkedTopology(artifacts.modelTopology, fields.topology, origin, limits, limitOption);
 
