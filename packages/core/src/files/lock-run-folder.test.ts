@@ -66,6 +66,7 @@ describe('lockRunFolder', () => {
     // SIGTERM: the child exits and its lock goes with it (proper-lockfile removes locks on exit).
     child.kill('SIGTERM');
     await new Promise((resolve) => child.on('close', resolve));
+    expect(await readdir(folder)).toEqual([]); // lock folder and holder.json removed by the exit handler
     const release = await lockRunFolder(folder);
     expect(runFolderLockHolder(folder)).toContain(`pid ${process.pid}`);
     await release();
