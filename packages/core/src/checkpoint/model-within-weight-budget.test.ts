@@ -39,6 +39,7 @@ function layerConfig(artifacts: { modelTopology: Record<string, unknown> }, clas
  */
 async function refusalOf(artifacts: UntrustedModelArtifacts, options = {}): Promise<unknown> {
   const before = tf.memory();
+  const arrayBuffersBefore = process.memoryUsage().arrayBuffers;
   const error = await modelFromArtifactsWithinBudget(artifacts, options).then(
     () => undefined,
     (caught: unknown) => caught,
@@ -46,6 +47,8 @@ async function refusalOf(artifacts: UntrustedModelArtifacts, options = {}): Prom
   const after = tf.memory();
   expect(after.numTensors).toBe(before.numTensors);
   expect(after.numBytes - before.numBytes).toBeLessThan(1_000_000);
+  // Node's own count of ArrayBuffer memory (typed arrays tfjs's cpu backend would fill): no jump.
+  expect(process.memoryUsage().arrayBuffers - arrayBuffersBefore).toBeLessThan(64 * 1024 ** 2);
   return error;
 }
 
@@ -247,6 +250,23 @@ describe('modelFromArtifactsWithinBudget', () => {
         /^m\/model\.json: expected weightData to be 472 bytes \(the sizes of the 8 tensors in weightSpecs\), received 468 bytes/,
       ),
     });
+  });
+
+  it('loads models concurrently, each guard limited to its own model', async () => {
+    const small = await artifactsOf(tinyGenerator({ noiseDim: 3 }));
+    const convolution = await artifactsOf(tinyConvolution());
+    const hostile = await artifactsOf(tinyGenerator({ noiseDim: 3 }));
+    layerConfig(hostile, 'Dense')['units'] = 1e9;
+    const [first, second, third] = await Promise.allSettled([
+      modelFromArtifactsWithinBudget(small),
+      modelFromArtifactsWithinBudget(hostile),
+      modelFromArtifactsWithinBudget(convolution),
+    ]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'CHECKPOINT_MISMATCH' } });
+    expect(third.status).toBe('fulfilled');
+    if (first.status === 'fulfilled') first.value.dispose();
+    if (third.status === 'fulfilled') third.value.dispose();
   });
 
   it('leaves Layer.prototype.addWeight as it was, after a success and after a refusal', async () => {
