@@ -41,7 +41,6 @@ export async function loadTfjsModelFolder(
   const artifacts = await readTfjsModelFolder(modelJsonPath, limits);
   const model = await modelFromArtifactsWithinBudget(artifacts, {
     file: modelJsonPath,
-    label: 'model.json',
     limits: topologyLimits,
     describeLimitOption: (key) => `the topologyLimits.${key} option`,
   });

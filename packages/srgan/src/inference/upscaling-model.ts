@@ -83,7 +83,6 @@ export async function loadUpscalingModel(
   const artifacts = await handler.load();
   const model = await modelFromArtifactsWithinBudget(artifacts, {
     file: typeof source === 'string' ? source : 'the IOHandler source',
-    label: 'model.json',
   });
   if (artifacts.userDefinedMetadata) model.setUserDefinedMetadata(artifacts.userDefinedMetadata);
   return upscalingModel(model, metadata);
