@@ -42,7 +42,10 @@ export class ShapeMismatchError extends GanForgeError {
   }
 }
 
-/** A loss became NaN or infinite; training stops so that no bad checkpoint overwrites a good one. */
+/**
+ * A loss became NaN or infinite; training stops so that no bad checkpoint overwrites a good one.
+ * Every trainer that throws it has put its models and optimizers back as they were before the step.
+ */
 export class NonFiniteLossError extends GanForgeError {
   readonly step: number;
   readonly loss: string;
@@ -51,7 +54,7 @@ export class NonFiniteLossError extends GanForgeError {
   constructor(step: number, loss: string, value: number) {
     super(
       'NON_FINITE_LOSS',
-      `Training stopped at step ${step}: the ${loss} loss is ${value}. The last checkpoint written before this step is kept. ` +
+      `Training stopped at step ${step}: the ${loss} loss is ${value}. The models and optimizers are back as they were before this step; the last checkpoint written before it is kept. ` +
         'Lower the learning rate, check the data range ([-1, 1] expected) or add a gradient penalty.',
     );
     this.step = step;

@@ -42,6 +42,7 @@ export {
   UnsafePathError,
 } from './errors.js';
 export { type NonFiniteWeightCheck, NonFiniteWeightError } from './non-finite-weight-error.js';
+export { finiteOptimizerStep, type FiniteOptimizerStepOptions } from './finite-optimizer-step.js';
 export { TrainingStateLostError } from './training-state-lost-error.js';
 export type { AdversarialLoss } from './losses/adversarial-loss.js';
 export { hingeLoss } from './losses/hinge-loss.js';

@@ -7,8 +7,8 @@ import {
   type Dataset,
   deriveSeed,
   describedAs,
+  finiteOptimizerStep,
   InvalidArgumentError,
-  NonFiniteLossError,
   type TrainingBatch,
 } from '@ganforge/core';
 
@@ -49,6 +49,10 @@ export interface SrresnetTrainingSummary {
  * Trains a generator on pixel MSE alone: SRGAN's SRResNet (sec. 3.2: Adam, beta1 0.9, lr 1e-4),
  * the initialisation of SRGAN fine-tuning. A plain optimizer loop, not a second GAN loop: there is
  * no discriminator. Each step runs in `tf.tidy`; the batches' tensors are disposed.
+ *
+ * @throws NonFiniteLossError when a step's loss (or a gradient) is NaN or infinite, and
+ * NonFiniteWeightError when a BatchNorm statistic would become so: that step is not applied, so the
+ * generator (weights and BatchNorm statistics) is exactly as after the last good step.
  *
  * @example
  * ```ts
@@ -106,20 +110,21 @@ export async function trainSrresnet(
           if (batch.input === undefined) {
             throw new InvalidArgumentError('batch.input', 'the low-resolution images of each batch', undefined);
           }
-          const loss = tf.tidy(() =>
-            optimizer.minimize(
-              () => pixelMseLoss(generator.apply(batch.input!, { training: true }) as tf.Tensor, batch.real),
-              true,
-              variables,
-            )!,
-          );
-          lossValue = (await loss.data())[0]!;
-          loss.dispose();
+          const input = batch.input;
+          // Applies the update only if the loss, gradients and BatchNorm statistics are finite, so a
+          // failed step leaves the generator as after the last good one.
+          lossValue = await finiteOptimizerStep({
+            optimizer,
+            variables,
+            models: [generator],
+            step: step + 1,
+            lossName: 'content_mse',
+            loss: () => pixelMseLoss(generator.apply(input, { training: true }) as tf.Tensor, batch.real),
+          });
         } finally {
           tf.dispose([batch.real, batch.input].filter((tensor): tensor is tf.Tensor => tensor !== undefined));
         }
         step += 1;
-        if (!Number.isFinite(lossValue)) throw new NonFiniteLossError(step, 'content_mse', lossValue);
         lastLoss = lossValue;
         await options.onStep?.({
           step,

@@ -6,8 +6,8 @@ import {
   assertNumberInRange,
   capTrainingSteps,
   deriveSeed,
+  finiteOptimizerStep,
   InvalidArgumentError,
-  NonFiniteLossError,
   ShapeMismatchError,
   shuffledIndices,
 } from '@ganforge/core';
@@ -85,7 +85,12 @@ export interface TrainAttributeClassifierOptions {
   readonly seed?: number;
 }
 
-/** Trains {@link attributeClassifier} with the sum of the heads' softmax cross-entropies; returns the last loss. */
+/**
+ * Trains {@link attributeClassifier} with the sum of the heads' softmax cross-entropies; returns the last loss.
+ *
+ * @throws NonFiniteLossError when a step's loss (or a gradient) is NaN or infinite: that step is
+ * not applied, so `model` is exactly as after the last good step.
+ */
 export async function trainAttributeClassifier(options: TrainAttributeClassifierOptions): Promise<number> {
   const { model, attributes, images } = options;
   assertAttributes(attributes);
@@ -100,6 +105,7 @@ export async function trainAttributeClassifier(options: TrainAttributeClassifier
   const seed = options.seed ?? 0;
   const steps = capTrainingSteps('trainAttributeClassifier', options.steps);
   const optimizer = tf.train.adam(learningRate);
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   let order: Int32Array = new Int32Array(0);
   let cursor = 0;
   let epoch = 0;
@@ -112,9 +118,9 @@ export async function trainAttributeClassifier(options: TrainAttributeClassifier
       }
       const rows = order.slice(cursor, cursor + batchSize);
       cursor += batchSize;
-      const value = tf.tidy(() => {
-        const batch = tf.gather(images, tf.tensor1d(rows, 'int32'));
-        const targets = labels.map((values, head) =>
+      const [batch, ...targets] = tf.tidy(() => [
+        tf.gather(images, tf.tensor1d(rows, 'int32')),
+        ...labels.map((values, head) =>
           tf.oneHot(
             tf.tensor1d(
               Array.from(rows, (row) => values[row]!),
@@ -122,18 +128,28 @@ export async function trainAttributeClassifier(options: TrainAttributeClassifier
             ),
             attributes[head]!.values,
           ),
-        );
-        return optimizer.minimize(() => {
-          const outputs = model.apply(batch, { training: true }) as tf.Tensor | tf.Tensor[];
-          const logits = Array.isArray(outputs) ? outputs : [outputs];
-          return tf.addN(
-            logits.map((head, index) => tf.losses.softmaxCrossEntropy(targets[index]!, head)),
-          ) as tf.Scalar;
-        }, true)!;
-      });
-      loss = (await value.data())[0]!;
-      value.dispose();
-      if (!Number.isFinite(loss)) throw new NonFiniteLossError(step + 1, 'attribute classifier', loss);
+        ),
+      ]);
+      try {
+        // Applies the update only if the loss and gradients are finite, so a failed step leaves
+        // the model as after the last good one.
+        loss = await finiteOptimizerStep({
+          optimizer,
+          variables,
+          models: [model],
+          step: step + 1,
+          lossName: 'attribute classifier',
+          loss: () => {
+            const outputs = model.apply(batch!, { training: true }) as tf.Tensor | tf.Tensor[];
+            const logits = Array.isArray(outputs) ? outputs : [outputs];
+            return tf.addN(
+              logits.map((head, index) => tf.losses.softmaxCrossEntropy(targets[index]!, head)),
+            ) as tf.Scalar;
+          },
+        });
+      } finally {
+        tf.dispose([batch!, ...targets]);
+      }
     }
   } finally {
     optimizer.dispose();

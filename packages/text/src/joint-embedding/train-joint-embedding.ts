@@ -5,8 +5,8 @@ import {
   assertIsTensor,
   assertNumberInRange,
   capTrainingSteps,
+  finiteOptimizerStep,
   InvalidArgumentError,
-  NonFiniteLossError,
   ShapeMismatchError,
   shuffledIndices,
   deriveSeed,
@@ -65,6 +65,10 @@ export interface JointEmbeddingResult {
  * Trains a text encoder jointly with an image encoder on (image, caption) pairs with the DS-SJE
  * objective (Reed et al. 2016, CVPR), Adam on both, each step inside `tf.tidy`; reports
  * caption-to-image retrieval top-1 / top-5 on held-out pairs.
+ *
+ * @throws NonFiniteLossError when a step's loss (or a gradient) is NaN or infinite, and
+ * NonFiniteWeightError when a BatchNorm statistic would become so: that step is not applied, so both
+ * encoders are exactly as after the last good step.
  *
  * @example
  * ```ts
@@ -130,22 +134,28 @@ export async function trainJointEmbedding(options: JointEmbeddingOptions): Promi
       cursor += batchSize;
       const imageRows = captionRows.map((caption) => train.imageOfCaption[caption]!);
       const classes = imageRows.map((image) => train.classes[image]!);
-      const value = tf.tidy(() => {
-        const ids = textEncoder.tokenize(captionRows.map((caption) => train.captions[caption]!));
-        const images = tf.gather(train.images, tf.tensor1d(imageRows, 'int32'));
-        return optimizer.minimize(
-          () => {
-            const text = textEncoder.model.apply(ids, { training: true }) as tf.Tensor2D;
-            const image = imageEncoder.apply(images, { training: true }) as tf.Tensor2D;
+      const [ids, images] = tf.tidy(() => [
+        textEncoder.tokenize(captionRows.map((caption) => train.captions[caption]!)),
+        tf.gather(train.images, tf.tensor1d(imageRows, 'int32')),
+      ]);
+      try {
+        // Applies the update only if the loss, gradients and BatchNorm statistics are finite, so a
+        // failed step leaves both encoders as after the last good one.
+        loss = await finiteOptimizerStep({
+          optimizer,
+          variables,
+          models: [textEncoder.model, imageEncoder],
+          step: step + 1,
+          lossName: 'DS-SJE',
+          loss: () => {
+            const text = textEncoder.model.apply(ids!, { training: true }) as tf.Tensor2D;
+            const image = imageEncoder.apply(images!, { training: true }) as tf.Tensor2D;
             return dsSjeLoss(image, text, classes, options.loss);
           },
-          true,
-          variables,
-        )!;
-      });
-      loss = (await value.data())[0]!;
-      value.dispose();
-      if (!Number.isFinite(loss)) throw new NonFiniteLossError(step + 1, 'DS-SJE', loss);
+        });
+      } finally {
+        tf.dispose([ids!, images!]);
+      }
       options.onStep?.({ step: step + 1, loss });
       if (validation && options.evaluateEvery && (step + 1) % options.evaluateEvery === 0 && step + 1 < steps) {
         options.onEvaluate?.({ step: step + 1, retrieval: await retrievalOn(validation, textEncoder, imageEncoder) });

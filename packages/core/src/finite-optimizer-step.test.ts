@@ -1,0 +1,146 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+
+import { NonFiniteLossError } from './errors.js';
+import { finiteOptimizerStep } from './finite-optimizer-step.js';
+import { NonFiniteWeightError } from './non-finite-weight-error.js';
+
+/** Dense -> BatchNorm -> Dense, seeded: two calls build identical models. */
+function tinyModel(): tf.LayersModel {
+  return tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [3], units: 4, kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.batchNormalization(),
+      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+    ],
+  });
+}
+
+/** Batch `index` of a fixed sequence; `poisoned` puts a NaN into it. */
+function batch(index: number, poisoned: boolean): { x: tf.Tensor2D; y: tf.Tensor2D } {
+  const values = Array.from({ length: 12 }, (_, i) => Math.sin(i + 3 * index));
+  if (poisoned) values[5] = Number.NaN;
+  return { x: tf.tensor2d(values, [4, 3]), y: tf.tensor2d([1, -1, 0.5, 0], [4, 1]) };
+}
+
+async function bytes(tensors: readonly tf.Tensor[]): Promise<number[][]> {
+  return Promise.all(
+    tensors.map(async (tensor) => {
+      const values = await tensor.data();
+      return Array.from(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    }),
+  );
+}
+
+/** Trains `steps` steps; batch `poisonedStep` (counted from 1), if given, holds a NaN. */
+async function run(model: tf.LayersModel, optimizer: tf.Optimizer, steps: number, poisonedStep?: number) {
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  for (let step = 1; step <= steps; step++) {
+    const { x, y } = batch(step, step === poisonedStep);
+    try {
+      await finiteOptimizerStep({
+        optimizer,
+        variables,
+        models: [model],
+        step,
+        lossName: 'mse',
+        loss: () => tf.losses.meanSquaredError(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      });
+    } finally {
+      tf.dispose([x, y]);
+    }
+  }
+}
+
+async function state(model: tf.LayersModel, optimizer: tf.Optimizer) {
+  const slots = await optimizer.getWeights();
+  const result = { weights: await bytes(model.getWeights()), optimizer: await bytes(slots.map((s) => s.tensor)) };
+  // getWeights() hands out Adam's own slot variables; only the iteration count is a new tensor.
+  tf.dispose(slots[0]!.tensor);
+  return result;
+}
+
+describe('finiteOptimizerStep', () => {
+  it('leaves weights, BatchNorm statistics and Adam slots as after the last good step when a batch holds NaN', async () => {
+    // Reference (independent of the failure path): the same steps, stopped one step earlier.
+    const reference = tinyModel();
+    const referenceOptimizer = tf.train.adam(0.01);
+    await run(reference, referenceOptimizer, 2);
+    const expected = await state(reference, referenceOptimizer);
+
+    const model = tinyModel();
+    const optimizer = tf.train.adam(0.01);
+    await run(model, optimizer, 2);
+    const tensorsBefore = tf.memory().numTensors;
+    const failure = await run(model, optimizer, 1, 1).catch((error: unknown) => error);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(failure).toBeInstanceOf(NonFiniteLossError);
+    expect((failure as NonFiniteLossError).loss).toBe('mse');
+    expect(await state(model, optimizer)).toEqual(expected);
+    // And the run goes on: the next good step gives what the reference's next step gives.
+    await run(model, optimizer, 1);
+    await run(reference, referenceOptimizer, 1);
+    expect(await state(model, optimizer)).toEqual(await state(reference, referenceOptimizer));
+    reference.dispose();
+    model.dispose();
+    referenceOptimizer.dispose();
+    optimizer.dispose();
+  });
+
+  it('refuses a finite loss with an infinite gradient: d sqrt(w)/dw at w = 0 is 1 / (2 sqrt 0) = Infinity', async () => {
+    const weight = tf.variable(tf.tensor1d([0, 1]));
+    const optimizer = tf.train.adam(0.1);
+    const tensorsBefore = tf.memory().numTensors;
+    const failure = await finiteOptimizerStep({
+      optimizer,
+      variables: [weight],
+      models: [],
+      step: 1,
+      lossName: 'root',
+      loss: () => tf.sum(tf.sqrt(weight)),
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(NonFiniteLossError);
+    expect((failure as Error).message).toMatch(
+      /^Training stopped at step 1: the gradient of the root loss is Infinity\./,
+    );
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(Array.from(await weight.data())).toEqual([0, 1]);
+    // No slot was created and no iteration counted: only the iteration counter, still 0.
+    const slots = await optimizer.getWeights();
+    expect(slots.map((slot) => slot.name)).toEqual(['iter']);
+    expect(Array.from(await slots[0]!.tensor.data())).toEqual([0]);
+    tf.dispose([weight, ...slots.map((slot) => slot.tensor)]);
+    optimizer.dispose();
+  });
+
+  it('puts BatchNorm statistics back when they overflow while the loss stays finite', async () => {
+    const model = tinyModel();
+    const bias = tf.variable(tf.scalar(2));
+    const optimizer = tf.train.sgd(0.1);
+    const expected = await bytes(model.getWeights());
+    // Inputs of 1e20: the batch variance (1e40 and more) overflows float32, so the moving variance
+    // becomes Infinity; the loss, bias², does not use the model's output.
+    const huge = tf.tidy(() => tf.fill([4, 3], 1e20).mul(tf.tensor2d([1, 2, 3, 4], [4, 1])));
+    const tensorsBefore = tf.memory().numTensors;
+    const failure = await finiteOptimizerStep({
+      optimizer,
+      variables: [bias],
+      models: [model],
+      step: 7,
+      lossName: 'bias',
+      loss: () => {
+        model.apply(huge, { training: true });
+        return tf.square(bias);
+      },
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(NonFiniteWeightError);
+    expect((failure as NonFiniteWeightError).weight).toMatch(/moving_(mean|variance)/);
+    expect((failure as NonFiniteWeightError).step).toBe(7);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(await bytes(model.getWeights())).toEqual(expected);
+    expect(Array.from(await bias.data())).toEqual([2]);
+    tf.dispose([huge, bias]);
+    model.dispose();
+    optimizer.dispose();
+  });
+});
