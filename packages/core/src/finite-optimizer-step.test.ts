@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { NonFiniteLossError } from './errors.js';
 import { finiteOptimizerStep } from './finite-optimizer-step.js';
@@ -60,8 +61,14 @@ async function state(model: tf.LayersModel, optimizer: tf.Optimizer) {
   return result;
 }
 
-describe('finiteOptimizerStep', () => {
+// On cpu a clone shares the variable's buffer; on wasm it copies it: both paths of the rollback.
+describe.each(['cpu', 'wasm'])('finiteOptimizerStep on the %s backend', (backend) => {
+  beforeAll(async () => {
+    await tf.setBackend(backend);
+  });
+
   it('leaves weights, BatchNorm statistics and Adam slots as after the last good step when a batch holds NaN', async () => {
+    expect(tf.getBackend()).toBe(backend);
     // Reference (independent of the failure path): the same steps, stopped one step earlier.
     const reference = tinyModel();
     const referenceOptimizer = tf.train.adam(0.01);
