@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -98,6 +98,20 @@ describe('lockRunFolder', () => {
     await release();
   });
 
+  it('judges a holder pid only within the pid namespace that wrote it (containers sharing a host name)', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'ganforge-lock-'));
+    const release = await lockRunFolder(folder, { stale: 3_600_000 });
+    const holderPath = join(folder, runFolderLockName, 'holder.json');
+    const holder = JSON.parse(await readFile(holderPath, 'utf8')) as Record<string, unknown>;
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid!; // a process that has exited
+    // The same dead pid, once as written in our namespace, once in another container's.
+    await writeFile(holderPath, JSON.stringify({ ...holder, pid: deadPid, pidNamespace: 'pid:[1]' }));
+    expect(await lockError(folder, 3_600_000)).toBeInstanceOf(RunFolderLockedError);
+    await writeFile(holderPath, JSON.stringify({ ...holder, pid: deadPid }));
+    expect(await lockError(folder, 3_600_000)).toBeUndefined(); // taken over: its holder is gone
+    await release(); // ours was taken over: releasing it is a no-op
+  });
+
   it('takes over a lock that was not refreshed within the stale time (holder on another machine)', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'ganforge-lock-'));
     const child = await childHoldingLock(folder, 2000);
@@ -128,6 +142,24 @@ describe('lockRunFolder', () => {
     expect(compromised).toEqual([]);
     expect(await lockError(folder, 2000)).toBeInstanceOf(RunFolderLockedError);
     await release();
+  });
+
+  it('does not remove, on release, a lock another process has taken over', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'ganforge-lock-'));
+    const release = await lockRunFolder(folder, { stale: 3_600_000, onCompromised: () => undefined });
+    // As a takeover leaves it (after `stale` ms without a refresh): the lock folder with another
+    // process's holder.json. A process that comes back from a long pause and releases must keep it.
+    const holderPath = join(folder, runFolderLockName, 'holder.json');
+    const other = {
+      pid: 1,
+      host: 'elsewhere',
+      command: 'ganforge train dcgan',
+      since: '2026-01-01T00:00:00.000Z',
+      id: 'f00d',
+    };
+    await writeFile(holderPath, JSON.stringify(other));
+    await release();
+    expect(runFolderLockHolder(folder)).toContain('pid 1 on elsewhere');
   });
 
   it('leaves nothing that a checkpoint listing shows', async () => {

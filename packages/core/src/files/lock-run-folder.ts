@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,6 +44,11 @@ const holderSchema = v.object({
   host: v.string(),
   command: v.string(),
   since: v.string(),
+  // Linux's pid namespace ('pid:[4026531836]'): containers sharing a host name (host networking)
+  // each number their own processes, so a pid is only judged within the namespace that wrote it.
+  pidNamespace: v.optional(v.string()),
+  /** Random, per lock taken: tells this process's lock from one that took it over. */
+  id: v.optional(v.string()),
 });
 type Holder = v.InferOutput<typeof holderSchema>;
 
@@ -82,23 +88,27 @@ export async function lockRunFolder(folder: string, options: LockRunFolderOption
   const me: Holder = {
     pid: process.pid,
     host: hostname(),
+    ...pidNamespace(),
     command: process.argv.join(' ').slice(0, 500),
     since: new Date().toISOString(),
+    id: randomBytes(8).toString('hex'),
   };
   let release: () => Promise<void>;
+  let released = false;
   try {
     release = await properLockfile.lock(folder, {
       lockfilePath: lockPath,
       stale,
       retries: 0,
-      fs: lockFileSystem(lockPath, me),
-      onCompromised:
-        options.onCompromised ??
-        ((error) =>
-          process.emitWarning(
-            `${folder}: this process lost its run-folder lock (${error.message}); another process may be writing checkpoints here.`,
-            'RunFolderLockWarning',
-          )),
+      fs: lockFileSystem(lockPath, me, () => released),
+      onCompromised: (error) => {
+        if (released) return; // a takeover noticed after our release: nothing left to protect
+        if (options.onCompromised) return options.onCompromised(error);
+        process.emitWarning(
+          `${folder}: this process lost its run-folder lock (${error.message}); another process may be writing checkpoints here.`,
+          'RunFolderLockWarning',
+        );
+      },
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
@@ -106,15 +116,15 @@ export async function lockRunFolder(folder: string, options: LockRunFolderOption
     }
     throw error;
   }
-  let released = false;
   return async () => {
     if (released) return;
     released = true;
     try {
       await release();
     } catch (error) {
-      // Already lost (compromised): nothing of ours to remove.
-      if ((error as NodeJS.ErrnoException).code !== 'ERELEASED') throw error;
+      // Already lost (compromised, or taken over): nothing of ours to remove.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ERELEASED' && code !== 'ENOTACQUIRED') throw error;
     }
   };
 }
@@ -145,9 +155,11 @@ function describeHolder(holder: Holder | undefined): string {
  * node:fs as proper-lockfile uses it, with three changes at the lock folder: mkdir writes
  * holder.json inside before proper-lockfile stamps the folder's mtime (a file created later would
  * change that mtime and read as a takeover), rmdir removes holder.json first, and stat reports a lock
- * whose holder ran on this host and is gone as stale (mtime 0), so it is taken over at once.
+ * whose holder ran on this host and is gone as stale (mtime 0), so it is taken over at once. Our
+ * release and exit handler remove the lock folder only while its holder.json is still ours: a lock
+ * another process took over (after `stale` ms without a refresh) is not ours to remove.
  */
-function lockFileSystem(lockPath: string, me: Holder): typeof fs {
+function lockFileSystem(lockPath: string, me: Holder, releasing: () => boolean): typeof fs {
   const holderPath = join(lockPath, holderFileName);
   const isLock = (path: fs.PathLike) => resolve(String(path)) === lockPath;
   const wrapped: typeof fs = { ...fs };
@@ -163,17 +175,23 @@ function lockFileSystem(lockPath: string, me: Holder): typeof fs {
     },
     rmdir(path: fs.PathLike, callback: fs.NoParamCallback) {
       if (!isLock(path)) return fs.rmdir(path, callback);
+      // Releasing: only our own lock. Otherwise proper-lockfile removes a stale lock to take it over.
+      if (releasing() && readHolder(lockPath)?.id !== me.id) return callback(null);
       fs.rm(holderPath, { force: true }, () => fs.rmdir(path, callback));
     },
     rmdirSync(path: fs.PathLike) {
-      if (isLock(path)) fs.rmSync(holderPath, { force: true });
+      // Only proper-lockfile's exit handler calls this, for a lock it believes ours.
+      if (!isLock(path)) return fs.rmdirSync(path);
+      if (readHolder(lockPath)?.id !== me.id) return;
+      fs.rmSync(holderPath, { force: true });
       fs.rmdirSync(path);
     },
     stat(path: fs.PathLike, callback: (error: NodeJS.ErrnoException | null, stats: fs.Stats) => void) {
       fs.stat(path, (error, stats) => {
         if (error || !isLock(path)) return callback(error, stats);
         const holder = readHolder(lockPath);
-        if (holder && holder.host === me.host && holder.pid !== process.pid && !isProcessRunning(holder.pid)) {
+        const here = holder && holder.host === me.host && holder.pidNamespace === me.pidNamespace;
+        if (here && holder.pid !== process.pid && !isProcessRunning(holder.pid)) {
           stats.mtime = new Date(0);
         }
         callback(null, stats);
@@ -181,4 +199,12 @@ function lockFileSystem(lockPath: string, me: Holder): typeof fs {
     },
   });
   return wrapped;
+}
+
+function pidNamespace(): { pidNamespace?: string } {
+  try {
+    return { pidNamespace: fs.readlinkSync('/proc/self/ns/pid') };
+  } catch {
+    return {}; // not Linux: the host name alone identifies the machine
+  }
 }
