@@ -151,3 +151,23 @@ describe.each(['cpu', 'wasm'])('finiteOptimizerStep on the %s backend', (backend
     optimizer.dispose();
   });
 });
+
+describe('finiteOptimizerStep arguments', () => {
+  it('names a wrong option before computing anything', async () => {
+    const weight = tf.variable(tf.scalar(1));
+    const optimizer = tf.train.sgd(0.1);
+    const valid = { optimizer, variables: [weight], models: [], step: 1, lossName: 'l', loss: () => tf.square(weight) };
+    const tensorsBefore = tf.memory().numTensors;
+    await expect(finiteOptimizerStep({ ...valid, optimizer: {} as tf.Optimizer })).rejects.toThrow(
+      /^options\.optimizer: expected a tf\.Optimizer/,
+    );
+    await expect(finiteOptimizerStep({ ...valid, variables: [] })).rejects.toThrow(/^options\.variables: expected/);
+    await expect(finiteOptimizerStep({ ...valid, step: 0 })).rejects.toThrow(
+      /^options\.step: expected an integer >= 1/,
+    );
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(Array.from(await weight.data())).toEqual([1]);
+    weight.dispose();
+    optimizer.dispose();
+  });
+});

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
-import { NonFiniteLossError } from './errors.js';
+import { InvalidArgumentError, NonFiniteLossError } from './errors.js';
 import { NonFiniteWeightError } from './non-finite-weight-error.js';
+import { assertInteger } from './tensor-checks.js';
 
 type LayerWeight = tf.LayersModel['nonTrainableWeights'][number];
 
@@ -33,6 +34,7 @@ export interface FiniteOptimizerStepOptions {
  * finite. Runs in `tf.tidy`: `tf.memory().numTensors` is the same after the call, thrown or not.
  *
  * @returns the loss of this step.
+ * @throws InvalidArgumentError for options of the wrong kind (before anything is computed).
  * @throws NonFiniteLossError when the loss is NaN or ±Infinity (`loss` is `lossName`), or when a
  * gradient's sum of squares is (`loss` is `gradient of the <lossName>`: the gradient holds NaN or
  * ±Infinity, or elements beyond 1.8e19 whose squares overflow float32).
@@ -50,7 +52,17 @@ export interface FiniteOptimizerStepOptions {
  * ```
  */
 export async function finiteOptimizerStep(options: FiniteOptimizerStepOptions): Promise<number> {
-  const { optimizer, variables, step, lossName } = options;
+  const { optimizer, variables, step, lossName } = options ?? {};
+  if (typeof optimizer?.computeGradients !== 'function')
+    throw new InvalidArgumentError('options.optimizer', 'a tf.Optimizer', optimizer);
+  if (!Array.isArray(variables) || variables.length === 0)
+    throw new InvalidArgumentError('options.variables', 'a non-empty array of tf.Variable', variables);
+  if (!Array.isArray(options.models) || options.models.some((model) => !Array.isArray(model?.nonTrainableWeights)))
+    throw new InvalidArgumentError('options.models', 'an array of tf.LayersModel (may be empty)', options.models);
+  if (typeof options.loss !== 'function')
+    throw new InvalidArgumentError('options.loss', 'a function returning a scalar', options.loss);
+  assertInteger(step, 1, Number.MAX_SAFE_INTEGER, 'options.step');
+  if (typeof lossName !== 'string') throw new InvalidArgumentError('options.lossName', 'a string', lossName);
   const watched = uniqueWeights(options.models.flatMap((model) => model.nonTrainableWeights)).filter(
     (weight) => weight.dtype === 'float32',
   );
