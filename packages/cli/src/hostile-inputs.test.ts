@@ -7,6 +7,7 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +133,26 @@ const emptyFolder = join(root, 'empty');
 const textFolder = join(root, 'text-files');
 const aFile = join(root, 'a-file');
 const folderNamedPng = join(root, 'folder.png');
+const bombFolder = join(root, 'bombs');
+const bomb = join(bombFolder, 'bomb.png');
+
+/** A PNG of 66 bytes whose IHDR says 100000 x 100000 RGB (the image bomb of issue 12; CRCs from zlib). */
+function writeImageBomb(path: string): void {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type, 'latin1'), data])));
+    return Buffer.concat([length, Buffer.from(type, 'latin1'), data, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(100_000, 0);
+  header.writeUInt32BE(100_000, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const pixels = chunk('IDAT', deflateSync(Buffer.from([0])));
+  writeFileSync(path, Buffer.concat([signature, chunk('IHDR', header), pixels, chunk('IEND', Buffer.alloc(0))]));
+}
 
 const rows: Row[] = [
   // Mistakes in arguments and paths.
@@ -304,6 +325,25 @@ const rows: Row[] = [
     says: /--subset-size/,
   },
   { name: 'an unknown command', args: () => ['trian'], code: 'USAGE' },
+  // Hostile images: a 66-byte PNG whose header claims 100000 x 100000 pixels (40 GB as RGBA).
+  {
+    name: 'upscale an image whose header claims 1e10 pixels',
+    args: () => ['upscale', bomb, join(root, 'o5.png'), '--model', 'bicubic', '--backend', 'cpu'],
+    code: 'SIZE_LIMIT',
+    says: /GANFORGE_MAX_IMAGE_PIXELS=10000000000 /,
+  },
+  {
+    name: 'train on a folder with such an image',
+    args: () => ['train', 'dcgan', '--dataset', bombFolder, '--out', join(root, 'r9'), '--steps', '1', ...tiny],
+    code: 'SIZE_LIMIT',
+    says: /GANFORGE_MAX_IMAGE_PIXELS/,
+  },
+  {
+    name: 'upscale with a DCGAN run as the model',
+    args: () => ['upscale', photo, join(root, 'o6.png'), '--model', good, '--backend', 'cpu'],
+    code: 'INVALID_ARGUMENT',
+    says: /^--model: expected a super-resolution model/,
+  },
   // Hostile checkpoints: refused before anything is built from them.
   {
     name: 'a header that is JSON null',
@@ -532,6 +572,8 @@ beforeAll(() => {
   writeFileSync(join(textFolder, 'notes.txt'), 'not an image');
   writeFileSync(aFile, 'a file');
   mkdirSync(folderNamedPng);
+  mkdirSync(bombFolder);
+  writeImageBomb(bomb);
   const trained = ganforge('train', 'dcgan', '--dataset', 'mnist', '--steps', '2', '--out', good, ...tiny);
   expect(trained.stderr).not.toMatch(stackLine);
   expect(trained.status).toBe(0);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { readFileSync } from 'node:fs';
 
-import { CheckpointError, InvalidArgumentError, KernelNotRegisteredError } from '@ganforge/core';
+import { CheckpointError, InvalidArgumentError, KernelNotRegisteredError, SizeLimitError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
@@ -69,6 +69,20 @@ describe('reportCliError', () => {
     expect(reportCliError(new Error('saving failed', { cause: enoent }))?.code).toBe('FILE_SYSTEM');
     const typed = new CheckpointError('runs/x: could not read checkpoint', { cause: enoent });
     expect(reportCliError(typed)?.line).toBe('runs/x: could not read checkpoint [CHECKPOINT]');
+  });
+
+  it('names only the environment variable that raises a limit, with the value this input needs', () => {
+    const error = new SizeLimitError(
+      'bomb.png',
+      100,
+      250,
+      'pixels',
+      'options.maxPixels or GANFORGE_MAX_IMAGE_PIXELS=N',
+    );
+    expect(reportCliError(error)?.line).toBe(
+      'bomb.png: expected at most 100 pixels, received 250 pixels. If you trust this input, raise the limit with ' +
+        'the environment variable GANFORGE_MAX_IMAGE_PIXELS (e.g. GANFORGE_MAX_IMAGE_PIXELS=250 ganforge ...). [SIZE_LIMIT]',
+    );
   });
 
   it('prints a message that spans lines as one line', () => {

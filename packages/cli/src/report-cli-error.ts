@@ -1,6 +1,7 @@
-import { GanForgeError, KernelNotRegisteredError } from '@ganforge/core';
+import { GanForgeError, KernelNotRegisteredError, SizeLimitError } from '@ganforge/core';
 
 import { FileSystemError } from './file-system-error.js';
+import { withFlagName } from './flag-names.js';
 
 /** What the `ganforge` command prints for an error that ends it, and its exit status. */
 export interface CliErrorReport {
@@ -27,7 +28,8 @@ export const cliErrorPrefix = 'ganforge: ';
  * `--backend cpu` and asks for an issue, instead of tfjs's stack trace. A Node file system error
  * (ENOENT, EACCES, ENOSPC, ...) that no command turned into a typed error first becomes a
  * {@link FileSystemError} naming the path and the system's reason: the disk, not the program, is
- * at fault, so it gets one line too.
+ * at fault, so it gets one line too. A {@link SizeLimitError} whose limit an environment variable
+ * raises names only that variable (a command has no API options), with the value that would do.
  *
  * @example
  * ```ts
@@ -41,11 +43,26 @@ export function reportCliError(error: unknown): CliErrorReport | undefined {
     (error instanceof GanForgeError ? error : undefined) ??
     FileSystemError.from(error);
   if (typed === undefined) return undefined;
+  const shown = limitRaisedFromTheCommandLine(typed);
   // A message is one line by contract; a newline from a wrapped library message would start a second.
-  const message = typed.message.replace(/\s*\n\s*/g, ' ');
+  const message = shown.message.replace(/\s*\n\s*/g, ' ');
   return {
     line: `${message} [${typed.code}]`,
     code: typed.code,
     exitCode: argumentCodes.has(typed.code) ? 2 : 1,
   };
+}
+
+/**
+ * The library's limits name their API option and the environment variable that raises them
+ * ("options.maxPixels or GANFORGE_MAX_IMAGE_PIXELS=N"); on the command line only the variable
+ * exists, so the line names it with the value this input needs.
+ */
+function limitRaisedFromTheCommandLine(error: GanForgeError): GanForgeError {
+  if (!(error instanceof SizeLimitError)) return error;
+  const variable = /GANFORGE_[A-Z0-9_]+/.exec(error.option)?.[0];
+  if (variable === undefined) return error;
+  return withFlagName(error, {
+    [error.option]: `the environment variable ${variable} (e.g. ${variable}=${error.received} ganforge ...)`,
+  }) as GanForgeError;
 }

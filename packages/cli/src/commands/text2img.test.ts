@@ -137,7 +137,9 @@ describe('ganforge train text2img / text2img', () => {
     expect(cases[1]!.stderr).toMatch(
       /option '--variant <name>' argument 'gan-xl' is invalid. Allowed choices are gan, gan-cls, gan-int, gan-int-cls/,
     );
-    expect(cases[2]!.errors).toMatch(/^ganforge: --checkpoint: expected a run folder with latest.gfckpt/);
+    expect(cases[2]!.errors).toMatch(
+      /^ganforge: --checkpoint: expected a run folder written by `ganforge train text2img`, received "\/nonexistent", which does not exist\. \[FILE_NOT_FOUND\]$/,
+    );
     expect(cases[3]!.errors).toMatch(/^ganforge: --interpolate: expected exactly two captions, received 1/);
     for (const result of [cases[0]!, cases[2]!, cases[3]!]) expect(result.errors.split('\n')).toHaveLength(1);
   }, 120_000);

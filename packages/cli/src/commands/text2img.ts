@@ -124,14 +124,7 @@ export function text2imgCommand(): Command {
           backend?: string;
         },
       ) => {
-        // Refused before the backend starts and the model loads.
-        imageFileFormat(options.out, '--out');
-        await assertExistingFolder(
-          '--checkpoint',
-          options.checkpoint,
-          'a run folder written by `ganforge train text2img`',
-        );
-        await assertWritableOutputFile('--out', options.out, options);
+        imageFileFormat(options.out, '--out'); // refused before the backend starts and the model loads
         await useBackend({ backend: options.backend as never });
         const { step, rows } = await sampleTextToImage({ ...options, captions });
         console.log(`Wrote ${rows} x ${options.count} pictures from step ${step} to ${options.out}`);

@@ -1,5 +1,5 @@
 import { useBackend } from '@ganforge/backend-node';
-import { InvalidArgumentError } from '@ganforge/core';
+import { describedAs, InvalidArgumentError } from '@ganforge/core';
 import { imageFileFormat, readImage, writeImage } from '@ganforge/data/node';
 import { bicubicResize, upscale } from '@ganforge/srgan';
 import { resolveUpscalingModel } from '@ganforge/srgan/node';
@@ -67,6 +67,7 @@ export async function upscaleFile(input: string, output: string, options: Upscal
       const model = await namingFlags({ model: '--model', 'options.scale': '--scale' }, () =>
         resolveUpscalingModel(options.model, { scale: options.scale }),
       );
+      assertImageToImageModel(model.model, options.model);
       const bar = options.quiet
         ? undefined
         : new cliProgress.SingleBar(
@@ -115,6 +116,24 @@ export async function upscaleFile(input: string, output: string, options: Upscal
   await createOutputFolders('<out>', output);
   await namingPath('<out>', () => writeImage(output, { width, height, channels, data }, { argument: '<out>' }));
   return [height, width];
+}
+
+/**
+ * A model `upscale` can tile takes RGB images, [batch, height, width, 3]: a generator of another
+ * kind (a DCGAN run's, which takes noise) is refused naming `--model`, not the tiles it would get.
+ */
+function assertImageToImageModel(model: tf.LayersModel, name: string): void {
+  const shape = model.inputs[0]?.shape;
+  if (model.inputs.length !== 1 || shape?.length !== 4 || shape[3] !== 3) {
+    model.dispose();
+    throw new InvalidArgumentError(
+      '--model',
+      'a super-resolution model taking RGB images [batch, height, width, 3]',
+      describedAs(
+        `${JSON.stringify(name)}, a model taking ${model.inputs.map((input) => `[${input.shape.map(String).join(', ')}]`).join(' and ')}`,
+      ),
+    );
+  }
 }
 
 export function upscaleCommand(): Command {
