@@ -11,6 +11,12 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 import { chromiumLaunchOptions } from '../../../test-support/chromium-launch-options.js';
+import {
+  blackPngBomb,
+  jpegWithHeader,
+  pngWithHeader,
+  webpWithHeader,
+} from '../../data/src/test-fixtures/hostile-image-bytes.js';
 
 const here = new URL('.', import.meta.url).pathname;
 const packages = join(here, '..', '..');
@@ -23,6 +29,18 @@ const expected = JSON.parse(readFileSync(join(fixtures, 'image-fixtures.expected
 type Api = {
   decode(url: string, channels: 1 | 3 | 4): Promise<{ shape: number[]; data: number[]; tensors: number }>;
   decodeError(): Promise<string>;
+  readBytes(
+    bytes: number[],
+    name: string,
+    options: { maxPixels?: number; maxFileBytes?: number },
+  ): Promise<{
+    shape?: number[];
+    error?: string;
+    code?: string;
+    message?: string;
+    isGanForgeError?: boolean;
+    decodes: number;
+  }>;
 };
 
 let call: <K extends keyof Api>(name: K, ...args: Parameters<Api[K]>) => Promise<Awaited<ReturnType<Api[K]>>>;
@@ -111,5 +129,126 @@ it('keeps the alpha channel of a PNG exactly, and the colour of its opaque pixel
 });
 
 it('names what it could not decode', async () => {
-  expect(await call('decodeError')).toMatch(/^BrowserImageDecodeError: Could not decode image as an image/);
+  expect(await call('decodeError')).toMatch(
+    /^BrowserImageDecodeError: image: expected a PNG, JPEG, WebP, GIF or AVIF image, received bytes without a header that gives an image's size/,
+  );
 });
+
+// A 4 x 4 RGB PNG written by hand from the PNG spec: each row is filter byte 0 then (10, 20, 30) four times.
+const solidPng = pngWithHeader(4, 4, {
+  idat: Uint8Array.from({ length: 4 * 13 }, (_, i) => (i % 13 === 0 ? 0 : [10, 20, 30][(i % 13) - 1]! % 256)),
+});
+
+it('decodes a small PNG written by hand from the spec', async () => {
+  const result = await call('readBytes', Array.from(solidPng), 'solid.png', {});
+  expect(result).toEqual({ shape: [4, 4, 3], decodes: 1 });
+});
+
+// Issue 12: a tiny file whose header claims a huge image must be refused from its header, before the
+// browser's decoder (createImageBitmap, counted by the page) allocates anything for it.
+const hostile: {
+  name: string;
+  bytes: Uint8Array;
+  options?: { maxPixels?: number; maxFileBytes?: number };
+  error: string;
+  code: string;
+  message: RegExp;
+  decodes: number;
+}[] = [
+  {
+    name: 'huge.png',
+    bytes: pngWithHeader(60000, 60000),
+    error: 'SizeLimitError',
+    code: 'SIZE_LIMIT',
+    message:
+      /^huge\.png \(a 60000 x 60000 image\): expected at most 134,217,728 pixels, received 3,600,000,000 pixels\. .*options\.maxPixels\.$/,
+    decodes: 0,
+  },
+  {
+    name: 'huge.jpg',
+    bytes: jpegWithHeader(65000, 65000),
+    error: 'SizeLimitError',
+    code: 'SIZE_LIMIT',
+    message: /^huge\.jpg \(a 65000 x 65000 image\).*received 4,225,000,000 pixels/,
+    decodes: 0,
+  },
+  {
+    name: 'huge.webp',
+    bytes: webpWithHeader(16383, 16383),
+    error: 'SizeLimitError',
+    code: 'SIZE_LIMIT',
+    message: /^huge\.webp \(a 16383 x 16383 image\).*received 268,402,689 pixels/,
+    decodes: 0,
+  },
+  {
+    name: 'bomb.png',
+    bytes: blackPngBomb(16000, 16000),
+    error: 'SizeLimitError',
+    code: 'SIZE_LIMIT',
+    message: /^bomb\.png \(a 16000 x 16000 image\).*received 256,000,000 pixels/,
+    decodes: 0,
+  },
+  {
+    name: 'solid.png',
+    bytes: solidPng,
+    options: { maxPixels: 15 },
+    error: 'SizeLimitError',
+    code: 'SIZE_LIMIT',
+    message: /^solid\.png \(a 4 x 4 image\): expected at most 15 pixels, received 16 pixels\. .*options\.maxPixels\.$/,
+    decodes: 0,
+  },
+  {
+    name: 'solid.png',
+    bytes: solidPng,
+    options: { maxFileBytes: 10 },
+    error: 'SizeLimitError',
+    code: 'SIZE_LIMIT',
+    message: /^solid\.png: expected at most 10 bytes, received \d+ bytes\. .*options\.maxFileBytes\.$/,
+    decodes: 0,
+  },
+  {
+    name: 'half.png',
+    bytes: solidPng.subarray(0, 40),
+    error: 'BrowserImageDecodeError',
+    code: 'INVALID_FILE',
+    message: /^half\.png: expected a PNG, JPEG, WebP, GIF or AVIF image, received bytes this browser does not decode/,
+    decodes: 1,
+  },
+  {
+    name: 'empty.png',
+    bytes: new Uint8Array(0),
+    error: 'BrowserImageDecodeError',
+    code: 'INVALID_FILE',
+    message: /^empty\.png: expected a PNG, JPEG, WebP, GIF or AVIF image, received bytes without a header/,
+    decodes: 0,
+  },
+  {
+    name: 'notes.png',
+    bytes: new TextEncoder().encode('not an image, just text\n'),
+    error: 'BrowserImageDecodeError',
+    code: 'INVALID_FILE',
+    message: /^notes\.png: expected a PNG, JPEG, WebP, GIF or AVIF image, received bytes without a header/,
+    decodes: 0,
+  },
+  {
+    name: 'drawing.png',
+    bytes: new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"></svg>'),
+    error: 'BrowserImageDecodeError',
+    code: 'INVALID_FILE',
+    message: /^drawing\.png: expected a PNG, JPEG, WebP, GIF or AVIF image, received a SVG file\.$/,
+    decodes: 0,
+  },
+];
+
+it.each(hostile.map((row) => [`${row.name} ${JSON.stringify(row.options ?? {})}`, row] as const))(
+  'refuses %s with a typed error, before decoding when the header is enough',
+  async (_, row) => {
+    const result = await call('readBytes', Array.from(row.bytes), row.name, row.options ?? {});
+    expect(result.error).toBe(row.error);
+    expect(result.isGanForgeError).toBe(true);
+    expect(result.code).toBe(row.code);
+    expect(result.message).toMatch(row.message);
+    expect(result.message).not.toMatch(/\n/);
+    expect(result.decodes).toBe(row.decodes);
+  },
+);
