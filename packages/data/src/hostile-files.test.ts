@@ -212,6 +212,16 @@ const rows: Row[] = [
     message: /^GANFORGE_MAX_IMAGE_PIXELS: expected a positive integer \(decimal digits\), received "lots"\.$/,
   },
   {
+    name: 'a huge-header PNG read by a caller that names the limit its own way (a CLI flag)',
+    read: () =>
+      readImage(fileWith('huge.png', pngWithHeader(60000, 60000)), {
+        limitOptionNames: { maxPixels: '--max-image-pixels' },
+      }),
+    error: SizeLimitError,
+    code: 'SIZE_LIMIT',
+    message: /raise the limit with --max-image-pixels or GANFORGE_MAX_IMAGE_PIXELS=N\.$/,
+  },
+  {
     name: 'options.maxPixels 0',
     read: () => decodeImage(smallPng, 'four.png', { maxPixels: 0 }),
     error: InvalidArgumentError,

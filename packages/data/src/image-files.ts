@@ -14,7 +14,11 @@ import * as tf from '@tensorflow/tfjs';
 
 import { ImageCodecUnavailableError, loadImageCodec } from './image-codec.js';
 import { imageFileExtensions } from './image-file-format.js';
-import { type ImageSizeLimitsInForce, imageSizeLimitsInForce } from './image-size-limits-from-environment.js';
+import {
+  type ImageLimitOptionNames,
+  type ImageSizeLimitsInForce,
+  imageSizeLimitsInForce,
+} from './image-size-limits-from-environment.js';
 
 const readableFormats = 'a PNG, JPEG, WebP, GIF, TIFF or AVIF image';
 
@@ -119,6 +123,8 @@ export interface ReadImageOptions extends ImageSizeLimits {
   readonly channels?: 1 | 3 | 4;
   /** The name the caller knows the path by (`'<input>'`, `'--hr'`), used in errors. Default `'path'`. */
   readonly argument?: string;
+  /** How errors name the options that raise the limits, when the caller exposes them under other names. */
+  readonly limitOptionNames?: ImageLimitOptionNames;
 }
 
 /**
@@ -145,7 +151,7 @@ export async function readImage(path: string, options: ReadImageOptions = {}): P
   }
   const argument = options.argument ?? 'path';
   if (typeof path !== 'string' || path === '') throw new InvalidArgumentError(argument, 'a file path', path);
-  return readImageWithinLimits(path, channels, argument, imageSizeLimitsInForce(options));
+  return readImageWithinLimits(path, channels, argument, imageSizeLimitsInForce(options, options.limitOptionNames));
 }
 
 async function readImageWithinLimits(
@@ -175,6 +181,8 @@ export interface LoadImageFolderOptions extends ImageSizeLimits {
   readonly limit?: number;
   /** The name the caller knows the folder by (`'--dataset'`), used in errors. Default `'directory'`. */
   readonly argument?: string;
+  /** How errors name the options that raise the limits, when the caller exposes them under other names. */
+  readonly limitOptionNames?: ImageLimitOptionNames;
 }
 
 /**
@@ -206,7 +214,7 @@ export async function loadImageFolder(
   if (typeof directory !== 'string' || directory === '') {
     throw new InvalidArgumentError(argument, 'a folder of PNG, JPEG or WebP images', directory);
   }
-  const limits = imageSizeLimitsInForce(options);
+  const limits = imageSizeLimitsInForce(options, options.limitOptionNames);
   const names = (await listFolder(directory, argument))
     .filter((name) => imageFileExtensions.includes(extname(name).toLowerCase()))
     .sort();

@@ -1,5 +1,6 @@
 import { limitFromEnvironment } from '@ganforge/core/node';
-import { type ImageSizeLimits, resolveImageSizeLimits } from '@ganforge/data';
+import { assertInteger } from '@ganforge/core';
+import { defaultMaxImageFileBytes, defaultMaxImagePixels, type ImageSizeLimits } from '@ganforge/data';
 
 /** Environment variable that raises (or lowers) the pixel limit of every image reader in Node. */
 export const maxImagePixelsVariable = 'GANFORGE_MAX_IMAGE_PIXELS';
@@ -15,24 +16,44 @@ export interface ImageSizeLimitsInForce {
 }
 
 /**
+ * How errors name the options that raise the image limits, for callers that expose them under other
+ * names (`{ maxPixels: 'options.maxImagePixels' }`, `{ maxPixels: '--max-image-pixels' }`). Defaults
+ * `'options.maxPixels'` and `'options.maxFileBytes'`.
+ */
+export interface ImageLimitOptionNames {
+  readonly maxPixels?: string;
+  readonly maxFileBytes?: string;
+}
+
+/**
  * The image limits for a read in Node: `options.maxPixels` / `options.maxFileBytes` when given, else the
  * environment variables `GANFORGE_MAX_IMAGE_PIXELS` / `GANFORGE_MAX_IMAGE_BYTES` when set (how `ganforge`
- * commands and programs built on these readers raise them without new code), else the defaults.
+ * commands and programs built on these readers raise them without new code), else the defaults. What
+ * raises each limit is named as `names` says, followed by the environment variable when the option was
+ * not given (`'options.maxPixels or GANFORGE_MAX_IMAGE_PIXELS=N'`).
  *
  * @throws InvalidArgumentError naming the option or variable that is set but not a positive integer.
+ * @example
+ * ```ts
+ * imageSizeLimitsInForce({}).maxPixels; // 134217728 unless GANFORGE_MAX_IMAGE_PIXELS is set
+ * ```
  */
-export function imageSizeLimitsInForce(options: ImageSizeLimits = {}): ImageSizeLimitsInForce {
-  const limits = resolveImageSizeLimits({
-    maxPixels: options.maxPixels ?? limitFromEnvironment(maxImagePixelsVariable),
-    maxFileBytes: options.maxFileBytes ?? limitFromEnvironment(maxImageFileBytesVariable),
-  });
+export function imageSizeLimitsInForce(
+  options: ImageSizeLimits = {},
+  names: ImageLimitOptionNames = {},
+): ImageSizeLimitsInForce {
+  const maxPixelsName = names.maxPixels ?? 'options.maxPixels';
+  const maxFileBytesName = names.maxFileBytes ?? 'options.maxFileBytes';
+  if (options.maxPixels !== undefined) assertInteger(options.maxPixels, 1, Number.MAX_SAFE_INTEGER, maxPixelsName);
+  if (options.maxFileBytes !== undefined) {
+    assertInteger(options.maxFileBytes, 1, Number.MAX_SAFE_INTEGER, maxFileBytesName);
+  }
   return {
-    ...limits,
+    maxPixels: options.maxPixels ?? limitFromEnvironment(maxImagePixelsVariable) ?? defaultMaxImagePixels,
+    maxFileBytes: options.maxFileBytes ?? limitFromEnvironment(maxImageFileBytesVariable) ?? defaultMaxImageFileBytes,
     maxPixelsOption:
-      options.maxPixels !== undefined ? 'options.maxPixels' : `options.maxPixels or ${maxImagePixelsVariable}=N`,
+      options.maxPixels !== undefined ? maxPixelsName : `${maxPixelsName} or ${maxImagePixelsVariable}=N`,
     maxFileBytesOption:
-      options.maxFileBytes !== undefined
-        ? 'options.maxFileBytes'
-        : `options.maxFileBytes or ${maxImageFileBytesVariable}=N`,
+      options.maxFileBytes !== undefined ? maxFileBytesName : `${maxFileBytesName} or ${maxImageFileBytesVariable}=N`,
   };
 }

@@ -9,6 +9,7 @@ export {
   type ReadImageOptions,
 } from './image-files.js';
 export {
+  type ImageLimitOptionNames,
   type ImageSizeLimitsInForce,
   imageSizeLimitsInForce,
   maxImageFileBytesVariable,
