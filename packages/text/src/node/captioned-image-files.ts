@@ -25,6 +25,16 @@ export interface LoadCaptionedImagesOptions {
    * someone else then reads only pictures in its own folder tree.
    */
   readonly allowPathsOutsideFolder?: boolean;
+  /**
+   * Refuse, before decoding, a picture whose header declares more pixels than this (SizeLimitError).
+   * Default: `GANFORGE_MAX_IMAGE_PIXELS` when set, else `defaultMaxImagePixels` of `@ganforge/data`.
+   */
+  readonly maxImagePixels?: number;
+  /**
+   * Refuse, before reading, a picture file larger than this many bytes (SizeLimitError). Default:
+   * `GANFORGE_MAX_IMAGE_BYTES` when set, else `defaultMaxImageFileBytes` of `@ganforge/data`.
+   */
+  readonly maxImageFileBytes?: number;
 }
 
 /**
@@ -128,7 +138,12 @@ export async function loadCaptionedImages(
   const pictures: tf.Tensor3D[] = [];
   try {
     for (const path of paths) {
-      const pixels = await readImage(path, { channels });
+      const pixels = await readImage(path, {
+        channels,
+        maxPixels: options.maxImagePixels,
+        maxFileBytes: options.maxImageFileBytes,
+        limitOptionNames: { maxPixels: 'options.maxImagePixels', maxFileBytes: 'options.maxImageFileBytes' },
+      });
       pictures.push(tf.tidy(() => pixelsToSymmetric(squareResize(pixels, options.size)) as tf.Tensor3D));
       pixels.dispose();
     }
