@@ -5,8 +5,9 @@ import { assertInteger, SizeLimitError } from '@ganforge/core';
  * 134,217,728, e.g. 16,384 x 8,192. Above every single frame a camera in common use saves (full-frame
  * bodies up to 61 MP, medium format 102 MP, phones' 200 MP sensors save 12-50 MP unless asked), and
  * half of sharp's own default (16,383^2, 268 MP) and of Chromium's largest canvas (16,384^2). Reading
- * peaks near 32 bytes a pixel (the RGBA bytes plus tfjs's int32 RGBA tensor and its RGB slice), so an
- * image at this limit needs about 4.3 GB; lower the limit on small machines.
+ * peaks near 34 bytes a pixel (sharp's RGBA bytes, tfjs's int32 RGBA tensor and its RGB slice; measured
+ * with `readImage` and `loadImageFolder` on a 16-megapixel PNG, Node 20, cpu backend), so an image at
+ * this limit needs about 4.5 GB; lower the limit on small machines.
  */
 export const defaultMaxImagePixels = 2 ** 27;
 
