@@ -19,6 +19,7 @@ import { assertExistingFolder } from './input-paths.js';
 import { holdingRunFolder } from './run-folder-lock.js';
 import { trainingProgress } from './progress.js';
 import { dcganRunSchema, parseCheckpointMetadata } from './run-metadata.js';
+import { assertBatchFitsData } from './run-options.js';
 import {
   checkpointForNewData,
   imageGanResumeRules,
@@ -201,6 +202,13 @@ async function trainDcganInLockedFolder(run: DcganRunOptions, training: DcganTra
   reportResume(resumed?.changes ?? []);
   if (resumed?.dataChanged) assertDatasetFitsModel(options);
   const data = await loadRunData(options);
+  try {
+    assertBatchFitsData(options.batchSize, data.size, 'training images');
+  } catch (error) {
+    data.dispose();
+    trainer.dispose();
+    throw error;
+  }
   const steps = training.steps === undefined ? undefined : Math.max(0, training.steps - trainer.step);
   const progress = training.quiet
     ? undefined

@@ -37,6 +37,24 @@ export function assertStopCondition(options: { readonly steps?: unknown; readonl
   }
 }
 
+/**
+ * A batch is drawn from one pass over the data, so `--batch-size` must not exceed the examples of
+ * the data set (a small `--limit` makes that easy to hit): checked before the first step, naming
+ * the flag rather than the trainer's `batchSize`.
+ *
+ * @param what - what the data set holds, e.g. `'training images'`.
+ */
+export function assertBatchFitsData(batchSize: number, size: number | undefined, what: string): void {
+  if (size !== undefined && batchSize > size) {
+    throw new InvalidArgumentError(
+      '--batch-size',
+      `at most ${size}, the number of ${what}`,
+      batchSize,
+      'Lower --batch-size, or train on more data.',
+    );
+  }
+}
+
 /** When a training command stops and what it writes, from its parsed options. */
 export function runSchedule(options: Record<string, unknown>) {
   return {

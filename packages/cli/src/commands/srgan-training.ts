@@ -38,7 +38,7 @@ import {
   resumeRun,
   seedResumeRule,
 } from '../resume-settings.js';
-import { assertStopCondition } from '../run-options.js';
+import { assertBatchFitsData, assertStopCondition } from '../run-options.js';
 
 /** Options shared by `train srresnet` and `train srgan`. */
 interface SuperResolutionCommonOptions {
@@ -189,6 +189,12 @@ async function loadTrainingData(options: SuperResolutionCommonOptions): Promise<
     cropsPerEpoch: options.cropsPerEpoch ?? Math.max(16 * images.length, options.batchSize),
   });
   tf.dispose(images);
+  try {
+    assertBatchFitsData(options.batchSize, dataset.size, 'crops per epoch (--crops-per-epoch)');
+  } catch (error) {
+    dataset.dispose();
+    throw error;
+  }
   return dataset;
 }
 

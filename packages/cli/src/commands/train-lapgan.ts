@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerChoiceOption, integerOption, positiveNumberOption } from '../option-parsers.js';
 import { trainingProgress } from '../progress.js';
-import { addRunOptions, assertStopCondition, runSchedule } from '../run-options.js';
+import { addRunOptions, assertBatchFitsData, assertStopCondition, runSchedule } from '../run-options.js';
 import { assertDatasetFitsModel, assertDatasetSource, imageFolderFlags, mnistVariants } from '../dcgan-run.js';
 import { namingFlags } from '../flag-names.js';
 import { holdingRunFolder } from '../run-folder-lock.js';
@@ -227,6 +227,12 @@ async function trainLapGanInLockedFolder(run: LapGanRunOptions, training: LapGan
       const trainer = lapgan.trainer(level);
       const steps = training.steps === undefined ? undefined : Math.max(0, training.steps - trainer.step);
       const data = lapgan.levelDataset(level, images, options.conditional ? { labels } : {});
+      try {
+        assertBatchFitsData(levelOptions.batchSize, data.size, 'training images');
+      } catch (error) {
+        data.dispose();
+        throw error;
+      }
       // Progress grids show the level on real coarser images: l_k + G_k(z, l_k) (the image itself at the coarsest level).
       const preview = await previewConditions(data, lapgan.spec(level).coarsest, options.channels);
       const [height, width] = lapgan.sizes[level]!;

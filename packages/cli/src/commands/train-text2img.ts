@@ -41,7 +41,7 @@ import {
   resumeRun,
   seedResumeRule,
 } from '../resume-settings.js';
-import { addRunOptions, assertStopCondition, runSchedule } from '../run-options.js';
+import { addRunOptions, assertBatchFitsData, assertStopCondition, runSchedule } from '../run-options.js';
 
 /** Everything that defines a text-to-image run; stored in the checkpoint (`metadata.run`) for `text2img` and `--resume`. */
 export interface TextToImageRunOptions {
@@ -258,6 +258,13 @@ async function trainTextToImageInLockedFolder(requested: TextToImageRunOptions, 
   const dataset = new CaptionedImageDataset({ ...data, embeddings });
   embeddings.dispose();
   data.images.dispose();
+  try {
+    assertBatchFitsData(run.batchSize, dataset.size, 'captioned pictures');
+  } catch (error) {
+    dataset.dispose();
+    encoder.dispose();
+    throw error;
+  }
   const trainer = createTextToImageTrainer(
     run.variant,
     { size: run.size, embeddingDim: run.embeddingDim, filters: run.filters, latentDim: run.latentDim },

@@ -79,15 +79,17 @@ export async function upscaleFile(input: string, output: string, options: Upscal
             cliProgress.Presets.shades_classic,
           );
       try {
-        result = await upscale(model, pixels, {
-          patchSize: options.patchSize,
-          padding: options.padding,
-          signal: interruptSignal(),
-          onProgress: ({ completed, total }) => {
-            if (completed === 1) bar?.start(total, 0);
-            bar?.update(completed);
-          },
-        });
+        result = await namingFlags({ 'options.patchSize': '--patch-size', 'options.padding': '--padding' }, () =>
+          upscale(model, pixels, {
+            patchSize: options.patchSize,
+            padding: options.padding,
+            signal: interruptSignal(),
+            onProgress: ({ completed, total }) => {
+              if (completed === 1) bar?.start(total, 0);
+              bar?.update(completed);
+            },
+          }),
+        );
       } finally {
         bar?.stop();
         model.model.dispose();
