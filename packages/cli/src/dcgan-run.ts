@@ -2,7 +2,10 @@ import { join } from 'node:path';
 
 import {
   AdversarialTrainer,
+  type Checkpoint,
+  CheckpointError,
   dcgan,
+  deserializeModel,
   deriveSeed,
   type DcganSize,
   InvalidArgumentError,
@@ -130,15 +133,24 @@ export async function loadRunData(options: DcganRunOptions) {
   return dataset;
 }
 
-export function buildDcganTrainer(options: DcganRunOptions): AdversarialTrainer {
-  const { generator, discriminator } = dcgan({
-    size: options.size,
-    channels: options.channels,
-    latentDim: options.latentDim,
-    filters: options.filters,
-    conditionDim: options.conditional ? 10 : undefined,
-    seed: options.seed,
-  });
+/**
+ * The trainer of a DCGAN run: with `models` (a resumed run's, rebuilt from its checkpoint) the
+ * models are those; without, new ones are built from `options`.
+ */
+export function buildDcganTrainer(
+  options: DcganRunOptions,
+  models?: { readonly generator: tf.LayersModel; readonly discriminator: tf.LayersModel },
+): AdversarialTrainer {
+  const { generator, discriminator } =
+    models ??
+    dcgan({
+      size: options.size,
+      channels: options.channels,
+      latentDim: options.latentDim,
+      filters: options.filters,
+      conditionDim: options.conditional ? 10 : undefined,
+      seed: options.seed,
+    });
   // DCGAN sec. 4: Adam with beta1 = 0.5.
   const optimizer = { type: 'adam', learningRate: options.learningRate, beta1: 0.5, beta2: 0.999 } as const;
   return new AdversarialTrainer({
@@ -151,6 +163,36 @@ export function buildDcganTrainer(options: DcganRunOptions): AdversarialTrainer 
     ema: { decay: 0.999 },
     seed: options.seed,
   });
+}
+
+/**
+ * The generator and discriminator a DCGAN checkpoint holds, rebuilt from its topology, after
+ * checking that its record describes them: noise size, class input and image shape.
+ *
+ * @throws CheckpointError `CHECKPOINT_MISMATCH` naming `metadata.run.<field>`; nothing stays allocated.
+ */
+async function checkpointModels(checkpoint: Checkpoint, run: DcganRunOptions, source: string) {
+  const generator = await deserializeModel(checkpoint.generator, { label: 'checkpoint.generator' });
+  let discriminator: tf.LayersModel | undefined;
+  try {
+    discriminator = await deserializeModel(checkpoint.discriminator, { label: 'checkpoint.discriminator' });
+    const inputs = generator.inputs.map((input) => input.shape);
+    const image = generator.outputs[0]?.shape;
+    const mismatch = (field: string, expected: unknown, received: unknown) =>
+      new CheckpointError(
+        `${source}: metadata.run.${field}: expected ${String(expected)}, what the checkpoint's models take, received ${String(received)}.`,
+        { code: 'CHECKPOINT_MISMATCH' },
+      );
+    if (inputs[0]?.[1] !== run.latentDim) throw mismatch('latentDim', inputs[0]?.[1], run.latentDim);
+    if ((inputs.length === 2) !== run.conditional) throw mismatch('conditional', inputs.length === 2, run.conditional);
+    if (image?.[1] !== run.size || image[2] !== run.size) throw mismatch('size', image?.[1], run.size);
+    if (image[3] !== run.channels) throw mismatch('channels', image[3], run.channels);
+    return { generator, discriminator };
+  } catch (error) {
+    generator.dispose();
+    discriminator?.dispose();
+    throw error;
+  }
 }
 
 /** One row per class for a conditional model, else undefined. */
@@ -196,8 +238,12 @@ async function trainDcganInLockedFolder(run: DcganRunOptions, training: DcganTra
   const resumed = recorded ? resumeRun(recorded, run, training.explicit ?? new Set(), dcganResumeRules) : undefined;
   const options: DcganRunOptions = resumed?.run ?? run;
   await assertDatasetSource(options.dataset);
-  // Built with the resumed settings (e.g. a new learning rate); restore() then loads the optimizers' slots.
-  const trainer = buildDcganTrainer(options);
+  // A resumed run's models are rebuilt from the checkpoint's own topology, within the budget its
+  // weights justify (core's deserializeModel), never from the record's sizes; the record must then
+  // describe them. The trainer gets the resumed settings (e.g. a new learning rate); restore() then
+  // loads the weights and the optimizers' slots.
+  const models = existing ? await checkpointModels(existing, options, training.out) : undefined;
+  const trainer = buildDcganTrainer(options, models);
   if (existing) await trainer.restore(checkpointForNewData(existing, resumed!));
   reportResume(resumed?.changes ?? []);
   if (resumed?.dataChanged) assertDatasetFitsModel(options);

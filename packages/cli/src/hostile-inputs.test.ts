@@ -512,6 +512,26 @@ const rows: Row[] = [
     says: /metadata\.run\.filters: expected an integer from 1 to 1024, received 1000000000/,
   },
   {
+    // In range, but not what the checkpoint's models take: the resumed models come from the checkpoint's
+    // topology (within its weights' budget), and the record must describe them.
+    name: 'metadata whose noise size is not the models’, on resume',
+    args: () => [
+      'train',
+      'dcgan',
+      '--dataset',
+      'mnist',
+      '--resume',
+      '--steps',
+      '5',
+      '--backend',
+      'cpu',
+      '--out',
+      hostileRun('wrong-latent-resume', (header) => void (runMetadata(header)['latentDim'] = 4096)),
+    ],
+    code: 'CHECKPOINT_MISMATCH',
+    says: /metadata\.run\.latentDim: expected 8, what the checkpoint's models take, received 4096\./,
+  },
+  {
     name: 'metadata asking for a billion-wide noise',
     args: () => [
       'sample',
