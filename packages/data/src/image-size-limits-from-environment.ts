@@ -35,7 +35,7 @@ export interface ImageLimitOptionNames {
  * @throws InvalidArgumentError naming the option or variable that is set but not a positive integer.
  * @example
  * ```ts
- * imageSizeLimitsInForce({}).maxPixels; // 134217728 unless GANFORGE_MAX_IMAGE_PIXELS is set
+ * imageSizeLimitsInForce({}).maxPixels; // 33554432 unless GANFORGE_MAX_IMAGE_PIXELS is set
  * ```
  */
 export function imageSizeLimitsInForce(

@@ -1,21 +1,22 @@
 import { assertInteger, SizeLimitError } from '@ganforge/core';
 
 /**
- * Default largest image a GANForge reader decodes, in pixels (width x height of one frame): 2^27 =
- * 134,217,728, e.g. 16,384 x 8,192. Above every single frame a camera in common use saves (full-frame
- * bodies up to 61 MP, medium format 102 MP, phones' 200 MP sensors save 12-50 MP unless asked), and
- * half of sharp's own default (16,383^2, 268 MP) and of Chromium's largest canvas (16,384^2). Reading
- * peaks near 34 bytes a pixel (sharp's RGBA bytes, tfjs's int32 RGBA tensor and its RGB slice; measured
- * with `readImage` and `loadImageFolder` on a 16-megapixel PNG, Node 20, cpu backend), so an image at
- * this limit needs about 4.5 GB; lower the limit on small machines.
+ * Default largest image a GANForge reader decodes, in pixels (width x height of one frame): 2^25 =
+ * 33,554,432, e.g. 8,192 x 4,096. Above the photos phones and most cameras save by default (12-24 MP
+ * bodies and phones, 45-50 MP high-resolution bodies) and far above what GANForge's models take (GAN
+ * training images up to 256^2, super-resolution inputs a x4 upscale turns into 537-megapixel outputs at
+ * this size). Reading peaks near 34 bytes a pixel (sharp's RGBA bytes, tfjs's int32 RGBA tensor and its
+ * RGB slice; measured with `readImage` and `loadImageFolder` on a 16-megapixel PNG, Node 20, cpu
+ * backend), so an image at this limit needs about 1.1 GB, and a 74-byte file whose header lies cannot
+ * make a reader allocate more. 61-102 MP camera frames need the limit raised.
  */
-export const defaultMaxImagePixels = 2 ** 27;
+export const defaultMaxImagePixels = 2 ** 25;
 
 /**
- * Default largest image file a GANForge reader reads into memory, in bytes: 2^29 = 512 MiB. A PNG of
- * noise at {@link defaultMaxImagePixels} (RGB, 8 bits) is about 400 MB; photos compress far better.
+ * Default largest image file a GANForge reader reads into memory, in bytes: 2^28 = 256 MiB. A PNG of
+ * noise at {@link defaultMaxImagePixels} (RGB, 8 bits) is about 100 MB; photos compress far better.
  */
-export const defaultMaxImageFileBytes = 2 ** 29;
+export const defaultMaxImageFileBytes = 2 ** 28;
 
 /** Limits on an image a reader accepts, checked before anything is decoded. */
 export interface ImageSizeLimits {

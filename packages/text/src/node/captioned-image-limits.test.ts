@@ -24,7 +24,7 @@ describe('loadCaptionedImages picture limits', () => {
     const error = await loadCaptionedImages(tsv, { size: 8 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SizeLimitError);
     expect((error as SizeLimitError).message).toMatch(
-      /huge\.png \(a 60000 x 60000 image\): expected at most 134,217,728 pixels, received 3,600,000,000 pixels\. .*options\.maxImagePixels or GANFORGE_MAX_IMAGE_PIXELS=N\.$/,
+      /huge\.png \(a 60000 x 60000 image\): expected at most 33,554,432 pixels, received 3,600,000,000 pixels\. .*options\.maxImagePixels or GANFORGE_MAX_IMAGE_PIXELS=N\.$/,
     );
   });
 
