@@ -708,3 +708,46 @@ describe('ganforge train: one process per run folder', () => {
     expect(existsSync(join(out, '.ganforge.lock'))).toBe(false);
   }, 300_000);
 });
+
+describe('ganforge train --resume: models from the checkpoint, not from its record', () => {
+  it('srgan: a record asking for a 4096-filter discriminator resumes with the checkpoint’s own (no giant model is built)', () => {
+    const photos = join(root, 'sr-photos');
+    mkdirSync(photos);
+    for (const name of ['a.png', 'b.png']) writePng(join(photos, name), 24, 24);
+    const out = join(root, 'sr-run');
+    const small = ['--images', photos, '--crop', '16', '--batch-size', '2', '--blocks', '1', '--filters', '4'];
+    const started = ganforge(
+      'train',
+      'srgan',
+      ...small,
+      '--discriminator-filters',
+      '4',
+      '--steps',
+      '1',
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+    );
+    expect(started.status, started.stderr).toBe(0);
+    const { header, payload } = readCheckpoint(join(out, 'latest.gfckpt'));
+    runMetadata(header)['discriminatorFilters'] = 4096;
+    writeFileSync(join(out, 'latest.gfckpt'), checkpointBytes(header, payload));
+    // Built from the record, the discriminator would not fit the checkpoint's weights (and would be huge).
+    const resumed = ganforge(
+      'train',
+      'srgan',
+      '--images',
+      photos,
+      '--resume',
+      '--steps',
+      '2',
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+    );
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/^Trained 1 steps \(2 in total/m);
+  }, 180_000);
+});

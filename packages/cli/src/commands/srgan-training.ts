@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { useBackend } from '@ganforge/backend-node';
-import { deserializeModel, InvalidArgumentError, type TrainingSummary } from '@ganforge/core';
+import {
+  type Checkpoint,
+  CheckpointError,
+  deserializeModel,
+  InvalidArgumentError,
+  type TrainingSummary,
+} from '@ganforge/core';
 import { FileCheckpointStore, writeFileAtomically } from '@ganforge/core/node';
 import {
   saveUpscalingModel,
@@ -352,7 +358,7 @@ async function trainSrganInLockedFolder(
   if (existing) {
     // The checkpoint's own generator topology (its weights are loaded by restore below), so a resume
     // needs neither the --init folder nor the flags that built it.
-    generator = await deserializeModel(existing.generator);
+    generator = await deserializeModel(existing.generator, { label: 'checkpoint.generator' });
     padding = upscaling?.padding ?? padding;
   } else if (options.init) {
     const initial = await resolveUpscalingModel(join(options.init, 'model'));
@@ -371,13 +377,14 @@ async function trainSrganInLockedFolder(
           weights: requireVggWeights(options.vggWeights),
           layer: options.content,
         });
+  // On resume the discriminator, like the generator, comes from the checkpoint's topology (within
+  // its weights' budget), not from the record's sizes; its input must be the recorded crop.
+  const discriminator = existing
+    ? await resumedDiscriminator(existing, options.crop, options.out)
+    : srganDiscriminator({ size: options.crop, filters: options.discriminatorFilters, seed: options.seed });
   const trainer = srganTrainer({
     generator,
-    discriminator: srganDiscriminator({
-      size: options.crop,
-      filters: options.discriminatorFilters,
-      seed: options.seed,
-    }),
+    discriminator,
     content,
     adversarialWeight: options.adversarialWeight,
     totalVariationWeight: options.tvWeight,
@@ -418,6 +425,19 @@ async function trainSrganInLockedFolder(
     trainer.dispose();
     if (typeof content === 'object') content.dispose();
   }
+}
+
+async function resumedDiscriminator(checkpoint: Checkpoint, crop: number, source: string): Promise<tf.LayersModel> {
+  const discriminator = await deserializeModel(checkpoint.discriminator, { label: 'checkpoint.discriminator' });
+  const input = discriminator.inputs[0]?.shape;
+  if (input?.[1] !== crop || input[2] !== crop) {
+    discriminator.dispose();
+    throw new CheckpointError(
+      `${source}: metadata.run.crop: expected ${input?.[1]}, the input side of the checkpoint's discriminator, received ${crop}.`,
+      { code: 'CHECKPOINT_MISMATCH' },
+    );
+  }
+  return discriminator;
 }
 
 function requireVggWeights(weights: string | undefined): string {
