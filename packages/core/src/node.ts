@@ -26,4 +26,5 @@ export { isProcessRunning } from './files/is-process-running.js';
 export { removeLegacyTemporaries } from './files/remove-legacy-temporaries.js';
 export { limitFromEnvironment } from './files/limit-from-environment.js';
 export { readUserFile, type ReadUserFileOptions } from './files/read-user-file.js';
+export { readUserFileSync } from './files/read-user-file-sync.js';
 export { loadTfjsModelFolder, type LoadTfjsModelFolderOptions } from './files/load-tfjs-model-folder.js';

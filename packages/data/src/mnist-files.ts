@@ -11,10 +11,9 @@ import {
   InvalidFileError,
   SizeLimitError,
 } from '@ganforge/core';
+import { readUserFileSync } from '@ganforge/core/node';
 import { fashionMnistClasses, type MnistSplit, mnistFromIdx } from '@ganforge/data';
 import * as tf from '@tensorflow/tfjs';
-
-import { readRegularFileSync } from './read-regular-file-sync.js';
 
 export type MnistVariant = 'mnist' | 'fashion-mnist';
 export type MnistSplitName = 'train' | 'test';
@@ -67,8 +66,9 @@ function readMaybeGzipped(base: string, maxBytes: number, maxBytesOption: string
   for (const candidate of [base, `${base}.gz`]) {
     let bytes: Uint8Array;
     try {
-      bytes = readRegularFileSync(candidate, {
+      bytes = readUserFileSync(candidate, {
         argument: 'options.path',
+        expected: 'an existing IDX file',
         what: 'IDX file',
         maxBytes,
         limitOption: maxBytesOption,

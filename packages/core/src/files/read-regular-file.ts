@@ -2,6 +2,7 @@ import { constants, type Stats } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 
 import { FileNotFoundError, InvalidFileError, SizeLimitError, UnsafePathError } from '@ganforge/core';
+import { describeFileKind } from './describe-file-kind.js';
 
 /** What {@link readRegularFile} checks besides the file's kind. */
 export interface ReadRegularFileOptions {
@@ -32,7 +33,7 @@ export async function regularFileSize(path: string, what = 'file'): Promise<numb
   } catch (cause) {
     throw new FileNotFoundError(what, path, `an existing ${what}`, { cause });
   }
-  if (!stats.isFile()) throw new UnsafePathError(path, `${what} is ${describeKind(stats)}, not a regular file`);
+  if (!stats.isFile()) throw new UnsafePathError(path, `${what} is ${describeFileKind(stats)}, not a regular file`);
   return stats.size;
 }
 
@@ -72,7 +73,7 @@ export async function readRegularFile(path: string, options: ReadRegularFileOpti
   }
   try {
     const opened = await handle.stat();
-    if (!opened.isFile()) throw new UnsafePathError(path, `${what} is ${describeKind(opened)}, not a regular file`);
+    if (!opened.isFile()) throw new UnsafePathError(path, `${what} is ${describeFileKind(opened)}, not a regular file`);
     if (opened.size !== size) {
       throw new InvalidFileError(path, `${size} bytes`, `${opened.size} bytes: the ${what} changed while being read`);
     }
@@ -90,13 +91,4 @@ export async function readRegularFile(path: string, options: ReadRegularFileOpti
   } finally {
     await handle.close();
   }
-}
-
-function describeKind(stats: Stats): string {
-  if (stats.isDirectory()) return 'a folder';
-  if (stats.isFIFO()) return 'a FIFO (named pipe), which would block a reader';
-  if (stats.isSocket()) return 'a socket';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-  if (stats.isSymbolicLink()) return 'a symbolic link';
-  return 'not a regular file';
 }

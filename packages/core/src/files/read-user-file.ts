@@ -30,11 +30,7 @@ export async function readUserFile(path: string, options: ReadUserFileOptions): 
   try {
     real = await realpath(path);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new FileNotFoundError(options.argument, path, options.expected, { cause });
-    }
-    throw new UnsafePathError(path, `cannot be resolved (${cause instanceof Error ? cause.message : String(cause)})`);
+    throw unresolvedUserPathError(path, options, cause);
   }
   try {
     return await readRegularFile(real, options);
@@ -45,4 +41,17 @@ export async function readUserFile(path: string, options: ReadUserFileOptions): 
     }
     throw error;
   }
+}
+
+/** The error for a user's path that `realpath` cannot resolve (shared with `readUserFileSync`). */
+export function unresolvedUserPathError(
+  path: string,
+  options: Pick<ReadUserFileOptions, 'argument' | 'expected'>,
+  cause: unknown,
+): FileNotFoundError | UnsafePathError {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new FileNotFoundError(options.argument, path, options.expected, { cause });
+  }
+  return new UnsafePathError(path, `cannot be resolved (${cause instanceof Error ? cause.message : String(cause)})`);
 }
