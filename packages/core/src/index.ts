@@ -24,6 +24,7 @@ export {
   type UntrustedModelArtifacts,
 } from './checkpoint/model-within-weight-budget.js';
 export { type CheckpointLimits, defaultCheckpointLimits } from './checkpoint/checkpoint-limits.js';
+export { describeSchemaIssue, type SchemaIssueDescription } from './checkpoint/schema-issue.js';
 export type { BatchOptions, Dataset, TrainingBatch } from './dataset.js';
 export {
   BackendUnavailableError,

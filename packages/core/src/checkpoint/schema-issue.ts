@@ -9,10 +9,24 @@ export interface SchemaIssueDescription {
 }
 
 /**
- * Turns valibot's first issue into a field path, an expectation and the received value. Validation
- * actions and `custom`/`instance` schemas in GANForge's schemas carry their expectation as their
- * message ("a non-negative integer"); type issues use valibot's `expected` ("Object", "Array",
- * "number", a literal or a picklist).
+ * Turns a valibot issue (usually a failed parse's first) into a field path, an expectation and the
+ * received value, for errors that name the field of a file or value from a stranger. Validation
+ * actions and `custom`/`instance` schemas carry their expectation as their message, so give them one
+ * (`v.integer('a non-negative integer')`, `v.instance(ArrayBuffer, 'an ArrayBuffer')`); type issues
+ * are put in words from valibot's `expected` ("an object", "a number", "the value 1", `one of "a" |
+ * "b"` for a picklist or variant). A missing object field reads "expected this field, received
+ * nothing (the field is missing)".
+ *
+ * @param root - the name the path starts with (`'checkpoint'`, `'model.json'`); `''` for none, so
+ *   that the field starts with `.` or `[` (strip it, or print "the whole value" when empty).
+ * @example
+ * ```ts
+ * const parsed = v.safeParse(v.object({ steps: v.number() }), JSON.parse(text));
+ * if (!parsed.success) {
+ *   const { field, expected, received } = describeSchemaIssue('run.json', parsed.issues[0]);
+ *   throw new InvalidFileError('run.json', `${field} to be ${expected}`, received); // run.json.steps to be a number, received "10"
+ * }
+ * ```
  */
 export function describeSchemaIssue(root: string, issue: v.BaseIssue<unknown>): SchemaIssueDescription {
   let field = root;
@@ -49,6 +63,7 @@ function expectation(issue: v.BaseIssue<unknown>): string {
     case 'literal':
       return `the value ${issue.expected}`;
     case 'picklist':
+    case 'variant':
       return `one of ${issue.expected.replace(/^\((.*)\)$/, '$1')}`;
     default:
       return issue.expected;

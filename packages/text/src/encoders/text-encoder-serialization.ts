@@ -1,7 +1,9 @@
 import {
   CheckpointError,
+  describeSchemaIssue,
   deserializeModel,
   InvalidFileError,
+  type SchemaIssueDescription,
   type SerializedModel,
   serializeModel,
   SizeLimitError,
@@ -97,7 +99,7 @@ const envelopeEntries = {
 /** What {@link serializeTextEncoder} returns (weights as bytes). */
 const serializedTextEncoderSchema = v.object({
   ...envelopeEntries,
-  model: modelEnvelopeSchema(v.instance(ArrayBuffer)),
+  model: modelEnvelopeSchema(v.instance(ArrayBuffer, 'an ArrayBuffer')),
 });
 
 /** What {@link textEncoderToJson} writes (weights in base64). */
@@ -247,38 +249,16 @@ async function buildTextEncoder(
   }
 }
 
-/**
- * valibot's first issue in words: the field's path (`model.weightSpecs[0].shape[1]`, or `the
- * whole value`), what it should hold and what it holds. Actions carry their expectation as their
- * message (`'a non-negative integer'`); type issues use valibot's `expected`.
- */
-function describeIssue(issue: v.BaseIssue<unknown> | undefined): { field: string; expected: string; received: string } {
+/** valibot's first issue in words, the field named from the encoder's top (`model.weightSpecs[0].shape[1]`). */
+function describeIssue(issue: v.BaseIssue<unknown> | undefined): SchemaIssueDescription {
   if (!issue) return { field: 'the whole value', expected: 'a text encoder', received: 'something else' };
-  let field = '';
-  for (const item of issue.path ?? []) {
-    const key: unknown = item.key;
-    if (typeof key === 'number') field += `[${key}]`;
-    else field += field === '' ? String(key) : `.${String(key)}`;
-  }
-  if (field === '') field = 'the whole value';
-  if (issue.kind !== 'schema' || issue.expected === null) {
-    return { field, expected: issue.message, received: issue.received };
-  }
-  if (issue.received === 'undefined') return { field, expected: 'present', received: 'nothing (the field is missing)' };
-  const names: Record<string, string> = {
-    object: 'an object',
-    loose_object: 'an object',
-    array: 'an array',
-    number: 'a number',
-    string: 'a string',
-    instance: 'an ArrayBuffer',
+  const { field, expected, received } = describeSchemaIssue('', issue);
+  // "expected kind to be present" reads better than core's "to be this field" in textEncoderFromJson's form.
+  return {
+    field: field.replace(/^\./, '') || 'the whole value',
+    expected: expected === 'this field' ? 'present' : expected,
+    received,
   };
-  const expected =
-    names[issue.type] ??
-    (issue.type === 'picklist' || issue.type === 'literal' || issue.type === 'variant'
-      ? `one of ${issue.expected.replace(/^\((.*)\)$/, '$1')}`
-      : issue.expected);
-  return { field, expected, received: issue.received };
 }
 
 function toBase64(buffer: ArrayBuffer): string {
