@@ -2,7 +2,13 @@ import { CheckpointError } from '@ganforge/core';
 import { describe, expect, it } from 'vitest';
 
 import { demoRun } from './demo-run.js';
-import { dcganRunSchema, lapganLevelSchema, parseCheckpointMetadata, srganRunSchema } from './run-metadata.js';
+import {
+  assertWidthsWithinWeights,
+  dcganRunSchema,
+  lapganLevelSchema,
+  parseCheckpointMetadata,
+  srganRunSchema,
+} from './run-metadata.js';
 
 const parseRun = (run: unknown) =>
   parseCheckpointMetadata({ metadata: { run } }, 'run', dcganRunSchema, 'runs/x', '`ganforge train dcgan`');
@@ -64,5 +70,25 @@ describe('parseCheckpointMetadata', () => {
         'x',
       ),
     ).toThrow('r: metadata.run.blocks: expected an integer from 0 to 256, received 1000000000.');
+  });
+});
+
+describe('assertWidthsWithinWeights', () => {
+  // Weight specs as a LAPGAN finer level with 32 filters has them (3x3 convolutions, 4 -> 32 -> 1 channels).
+  const model = (shapes: number[][]) => ({
+    topology: {},
+    weightData: new ArrayBuffer(0),
+    weightSpecs: shapes.map((shape, index) => ({ name: `w${index}`, shape, dtype: 'float32' as const })),
+  });
+  const checkpoint = {
+    generator: model([[3, 3, 4, 32], [32], [3, 3, 32, 1]]),
+    discriminator: model([[3, 3, 5, 16], [16]]),
+  };
+
+  it('accepts widths that appear in the weights and refuses one wider than any of them, before anything is built', () => {
+    expect(() => assertWidthsWithinWeights(checkpoint, { filters: 32 }, ['filters'], 'r')).not.toThrow();
+    expect(() => assertWidthsWithinWeights(checkpoint, { filters: 4096 }, ['filters'], 'r')).toThrow(
+      "r: metadata.run.filters: expected at most 32, the widest dimension of the checkpoint's weights, received 4096.",
+    );
   });
 });

@@ -188,3 +188,33 @@ export function parseCheckpointMetadata<const Schema extends v.GenericSchema>(
     { code: 'CHECKPOINT_HEADER' },
   );
 }
+
+/**
+ * Refuses a record whose architecture widths (filters, hidden units, embedding sizes) exceed every
+ * dimension of the checkpoint's own weights: an honest record's widths appear in its weight shapes
+ * (a conv kernel's filters, a dense kernel's units), so a larger one is a record that does not
+ * describe this checkpoint, and building models from it would allocate what its weights never
+ * needed. Cheap: it reads the weight specs, nothing is built.
+ *
+ * @throws CheckpointError `CHECKPOINT_MISMATCH` naming `metadata.run.<field>`.
+ */
+export function assertWidthsWithinWeights(
+  checkpoint: Pick<Checkpoint, 'generator' | 'discriminator'>,
+  run: Readonly<Record<string, unknown>>,
+  fields: readonly string[],
+  source: string,
+): void {
+  let widest = 0;
+  for (const model of [checkpoint.generator, checkpoint.discriminator]) {
+    for (const spec of model.weightSpecs) for (const size of spec.shape) widest = Math.max(widest, size);
+  }
+  for (const field of fields) {
+    const value = run[field];
+    if (typeof value === 'number' && value > widest) {
+      throw new CheckpointError(
+        `${source}: metadata.run.${field}: expected at most ${widest}, the widest dimension of the checkpoint's weights, received ${value}.`,
+        { code: 'CHECKPOINT_MISMATCH' },
+      );
+    }
+  }
+}

@@ -23,7 +23,13 @@ import { addRunOptions, assertBatchFitsData, assertStopCondition, runSchedule } 
 import { assertDatasetFitsModel, assertDatasetSource, imageFolderFlags, mnistVariants } from '../dcgan-run.js';
 import { namingFlags } from '../flag-names.js';
 import { holdingRunFolder } from '../run-folder-lock.js';
-import { lapganLevelSchema, lapganRunSchema, parseCheckpointMetadata, runLimits } from '../run-metadata.js';
+import {
+  assertWidthsWithinWeights,
+  lapganLevelSchema,
+  lapganRunSchema,
+  parseCheckpointMetadata,
+  runLimits,
+} from '../run-metadata.js';
 import {
   checkpointForNewData,
   explicitFlags,
@@ -146,8 +152,11 @@ async function levelCheckpoints(store: FileCheckpointStore, folder: string): Pro
     const checkpoint = level === undefined ? undefined : await store.load(name);
     if (checkpoint) {
       const source = `${folder}/${name}.gfckpt`;
-      parseCheckpointMetadata(checkpoint, 'run', lapganRunSchema, source, '`ganforge train lapgan`');
-      parseCheckpointMetadata(checkpoint, 'lapgan', lapganLevelSchema, source, '`ganforge train lapgan`');
+      const recorded = parseCheckpointMetadata(checkpoint, 'run', lapganRunSchema, source, '`ganforge train lapgan`');
+      const spec = parseCheckpointMetadata(checkpoint, 'lapgan', lapganLevelSchema, source, '`ganforge train lapgan`');
+      // The coarsest level is an MLP (hidden units), the finer ones are convolutions (filters).
+      const widths = spec.level === spec.levels - 1 ? ['hiddenUnits'] : ['filters'];
+      assertWidthsWithinWeights(checkpoint, recorded, widths, source);
       checkpoints.set(Number(level), checkpoint);
     }
   }

@@ -30,7 +30,12 @@ import { assertExistingFile } from '../input-paths.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
 import { holdingRunFolder } from '../run-folder-lock.js';
-import { parseCheckpointMetadata, runLimits, textToImageRunSchema } from '../run-metadata.js';
+import {
+  assertWidthsWithinWeights,
+  parseCheckpointMetadata,
+  runLimits,
+  textToImageRunSchema,
+} from '../run-metadata.js';
 import { trainingProgress } from '../progress.js';
 import {
   checkpointForNewData,
@@ -206,6 +211,9 @@ async function trainTextToImageInLockedFolder(requested: TextToImageRunOptions, 
         '`ganforge train text2img`',
       ) as TextToImageRunOptions)
     : undefined;
+  if (existing && recorded) {
+    assertWidthsWithinWeights(existing, { ...recorded }, ['filters', 'embeddingDim', 'latentDim'], training.out);
+  }
   const explicit = training.explicit ?? new Set<string>();
   if (existing) {
     refuseStartOnlyFlags(explicit, {
