@@ -20,12 +20,21 @@ export function refusal(
   hint?: string,
 ): GanForgeError {
   if (origin.kind === 'file') {
-    return new InvalidFileError(origin.path, `${field} to be ${expected}`, received + (hint ? `. ${hint}` : ''));
+    // InvalidFileError ends its message with a period, so a hint written as a sentence loses its own.
+    const ending = hint ? `. ${withoutFinalPeriod(hint)}` : '';
+    return new InvalidFileError(origin.path, `${field} to be ${expected}`, `${received}${ending}`);
   }
   const advice =
     hint ??
     (code === 'CHECKPOINT_HEADER'
       ? 'The file is damaged or was not written by GANForge.'
       : 'The file is damaged, or it belongs to other models.');
-  return new CheckpointError(`${field}: expected ${expected}, received ${received}. ${advice}`, { code });
+  return new CheckpointError(`${field}: expected ${expected}, received ${received}. ${withoutFinalPeriod(advice)}.`, {
+    code,
+  });
+}
+
+/** A sentence without its closing period, for messages that add their own ("memory.." otherwise). */
+function withoutFinalPeriod(text: string): string {
+  return text.replace(/\.$/, '');
 }

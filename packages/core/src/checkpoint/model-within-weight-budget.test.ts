@@ -241,6 +241,14 @@ describe('modelFromArtifactsWithinBudget', () => {
     expect((error as Error).message).toMatch(
       /^downloads\/model\.json: expected modelTopology \(layer 'dense_Dense\d+', weight 'kernel'\) to be a weight whose shape/,
     );
+    // Written by hand from the topology: noiseDim 3 into 1e9 units asks for a [3, 1000000000] kernel.
+    const layerName = String(layerConfig(artifacts, 'Dense')['name']);
+    expect((error as Error).message).toBe(
+      `downloads/model.json: expected modelTopology (layer '${layerName}', weight 'kernel') to be a weight whose shape ` +
+        'and dtype one of the stored weights has, received a request for [3, 1000000000] float32 (3,000,000,000 ' +
+        'elements), which no unused stored weight has. The topology does not match its weights: the file is damaged ' +
+        'or was made to exhaust memory.',
+    );
     const shortData = await artifactsOf(tinyGenerator({ noiseDim: 3 }));
     expect(
       await refusalOf({ ...shortData, weightData: shortData.weightData.slice(4) }, { file: 'm/model.json' }),

@@ -130,7 +130,8 @@ async function loadFromJson(
     throw new InvalidFileError(
       path,
       'a tfjs layers model that tfjs can build',
-      `one that tfjs refuses: ${cause instanceof Error ? cause.message : String(cause)}`,
+      // In parentheses: tfjs's messages end with a period, and InvalidFileError adds its own.
+      `one that tfjs refuses (${cause instanceof Error ? cause.message : String(cause)})`,
       { cause },
     );
   }

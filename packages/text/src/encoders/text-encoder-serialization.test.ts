@@ -28,4 +28,22 @@ describe('text encoder schema refusals', () => {
       }),
     );
   });
+
+  it('ends the refusal of a repeated vocabulary word with one period', async () => {
+    const json = JSON.stringify({
+      format: 'ganforge-text-encoder',
+      version: 1,
+      kind: 'word-gru',
+      tokenizer: { type: 'word', maxLength: 4, padding: 'post', vocabulary: ['a', 'a'] },
+      model: { topology: {}, weightSpecs: [], weightData: '' },
+    });
+    // The tokenizer's own sentence (InvalidArgumentError describes an array by its length) without its period.
+    await expect(textEncoderFromJson(json)).rejects.toThrow(
+      new InvalidFileError(
+        'text encoder JSON',
+        'tokenizer.vocabulary to hold distinct words',
+        'vocabulary: expected distinct words, received an array of length 2',
+      ),
+    );
+  });
 });

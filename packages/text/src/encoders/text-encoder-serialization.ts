@@ -224,7 +224,8 @@ async function buildTextEncoder(
           });
   } catch (cause) {
     // The schema let it through, so what is left is the vocabulary's content (repeated words).
-    throw refuse('tokenizer.vocabulary to hold distinct words', (cause as Error).message, cause);
+    // Its message is a sentence; the refusal adds its own period ("..]." otherwise).
+    throw refuse('tokenizer.vocabulary to hold distinct words', (cause as Error).message.replace(/\.$/, ''), cause);
   }
   registerTextLayers();
   const model = await deserializeModel(
