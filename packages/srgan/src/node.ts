@@ -3,6 +3,7 @@ import { registerFileSystemRouter } from './node/file-system-handler.js';
 export { fileSystemHandler, registerFileSystemRouter } from './node/file-system-handler.js';
 export { loadPhotos } from './node/load-photos.js';
 export {
+  defaultMaxPackageJsonBytes,
   ModelNotFoundError,
   resolveUpscalingModel,
   type ResolveUpscalingModelOptions,

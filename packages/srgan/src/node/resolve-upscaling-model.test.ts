@@ -3,13 +3,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { FileNotFoundError, InvalidFileError, UnsafePathError } from '@ganforge/core';
+import {
+  FileNotFoundError,
+  InvalidArgumentError,
+  InvalidFileError,
+  SizeLimitError,
+  UnsafePathError,
+} from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { saveUpscalingModel } from '../inference/upscaling-model.js';
 import { srresnet } from '../models/srresnet.js';
-import { ModelNotFoundError, resolveUpscalingModel } from '../node.js';
+import { defaultMaxPackageJsonBytes, ModelNotFoundError, resolveUpscalingModel } from '../node.js';
 
 // A model package resolves the same from any working directory: first from the working directory's
 // project, then from where @ganforge/srgan is installed (the ganforge CLI's own tree). That second
@@ -134,5 +140,56 @@ describe('resolveUpscalingModel with a hostile or broken npm package', () => {
     const attempt = resolveUpscalingModel('@ganforge/no-such-model', { from: folder });
     await expect(attempt).rejects.toBeInstanceOf(FileNotFoundError);
     await expect(attempt).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', argument: 'model' });
+  });
+});
+
+describe("resolveUpscalingModel: the size limit of a model package's package.json", () => {
+  /** A package whose package.json is `bytes` long (a name padded with a long "description"). */
+  function packageWithLargeManifest(name: string, bytes: number) {
+    const { project, root } = projectWithPackage(name);
+    const skeleton = JSON.stringify({ name, description: '' });
+    writeFileSync(
+      join(root, 'package.json'),
+      JSON.stringify({ name, description: 'x'.repeat(bytes - skeleton.length) }),
+    );
+    return { project, root };
+  }
+  const noModel = /received a package with none of them\.$/;
+
+  it('refuses one above 1 MiB before reading it, naming the option and the variable that raise the limit', async () => {
+    // 2^20 + 1 bytes: one byte above the default, written by hand as 1,048,576.
+    expect(defaultMaxPackageJsonBytes).toBe(1_048_576);
+    const { project, root } = packageWithLargeManifest('ganforge-big-manifest', 2 ** 20 + 1);
+    const attempt = resolveUpscalingModel('ganforge-big-manifest', { from: project });
+    await expect(attempt).rejects.toBeInstanceOf(SizeLimitError);
+    await expect(attempt).rejects.toThrow(
+      `package.json ${join(root, 'package.json')}: expected at most 1,048,576 bytes, received 1,048,577 bytes. ` +
+        'If you trust this input, raise the limit with the maxPackageJsonBytes option (environment variable ' +
+        'GANFORGE_MAX_PACKAGE_JSON_BYTES for the ganforge CLI).',
+    );
+  });
+
+  it('reads it when maxPackageJsonBytes or GANFORGE_MAX_PACKAGE_JSON_BYTES raises the limit', async () => {
+    const { project } = packageWithLargeManifest('ganforge-big-manifest-raised', 2 ** 20 + 1);
+    // Past the limit, the package is read and found to hold no model.
+    await expect(
+      resolveUpscalingModel('ganforge-big-manifest-raised', { from: project, maxPackageJsonBytes: 2 ** 21 }),
+    ).rejects.toThrow(noModel);
+    process.env['GANFORGE_MAX_PACKAGE_JSON_BYTES'] = String(2 ** 21);
+    try {
+      await expect(resolveUpscalingModel('ganforge-big-manifest-raised', { from: project })).rejects.toThrow(noModel);
+      // The option wins over the variable.
+      await expect(
+        resolveUpscalingModel('ganforge-big-manifest-raised', { from: project, maxPackageJsonBytes: 100 }),
+      ).rejects.toMatchObject({ code: 'SIZE_LIMIT', limit: 100 });
+    } finally {
+      delete process.env['GANFORGE_MAX_PACKAGE_JSON_BYTES'];
+    }
+  });
+
+  it('refuses a maxPackageJsonBytes that is not a positive whole number, naming it', async () => {
+    const attempt = resolveUpscalingModel('ganforge-anything', { maxPackageJsonBytes: 0.5 });
+    await expect(attempt).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(attempt).rejects.toThrow('maxPackageJsonBytes: expected a positive whole number of bytes');
   });
 });

@@ -12,6 +12,7 @@ import {
 } from '@ganforge/core';
 import {
   FileCheckpointStore,
+  limitFromEnvironment,
   loadTfjsModelFolder,
   readRegularFile,
   resolveConfinedPath,
@@ -54,14 +55,24 @@ const upscalerJsModelDefinitionSchema = v.looseObject({
   postprocess: v.optional(v.unknown()),
 });
 
-/** Largest package.json read, in bytes (npm's own are a few kB). */
-const maxPackageJsonBytes = 1024 * 1024;
+/**
+ * Default of `ResolveUpscalingModelOptions.maxPackageJsonBytes`: 1 MiB. The package.json files of npm
+ * packages are a few kB (`@upscalerjs/esrgan-slim` 1.0.0: 2.5 kB); only the keys of "exports" are used.
+ */
+export const defaultMaxPackageJsonBytes = 1024 * 1024;
+
+const packageJsonBytesVariable = 'GANFORGE_MAX_PACKAGE_JSON_BYTES';
 
 /** Options of {@link resolveUpscalingModel}: metadata that overrides the model's, where to look, limits. */
 export type ResolveUpscalingModelOptions = UpscalingMetadata &
   LoadTfjsModelFolderOptions & {
     /** Folders from which npm packages are looked up (default: the working directory, then this package's install). */
     readonly from?: string | readonly string[];
+    /**
+     * Largest package.json of an npm model package read, in bytes (checked before it is read). Default:
+     * the environment variable `GANFORGE_MAX_PACKAGE_JSON_BYTES`, else {@link defaultMaxPackageJsonBytes}.
+     */
+    readonly maxPackageJsonBytes?: number;
   };
 
 /**
@@ -91,8 +102,14 @@ export async function resolveUpscalingModel(
   if (typeof specifier !== 'string' || specifier.length === 0) {
     throw new InvalidArgumentError('model', 'a folder, a model.json path or an npm package name', specifier);
   }
-  const { from, maxModelJsonBytes, maxWeightBytes, topologyLimits, ...metadata } = options;
+  const { from, maxModelJsonBytes, maxWeightBytes, maxPackageJsonBytes, topologyLimits, ...metadata } = options;
   const limits = { maxModelJsonBytes, maxWeightBytes, topologyLimits };
+  if (
+    maxPackageJsonBytes !== undefined &&
+    (typeof maxPackageJsonBytes !== 'number' || !Number.isSafeInteger(maxPackageJsonBytes) || maxPackageJsonBytes <= 0)
+  ) {
+    throw new InvalidArgumentError('maxPackageJsonBytes', 'a positive whole number of bytes', maxPackageJsonBytes);
+  }
   const path = resolve(specifier);
   if (existsSync(path)) {
     if (statSync(path).isDirectory()) {
@@ -108,7 +125,15 @@ export async function resolveUpscalingModel(
     }
     return loadFromJson(path, metadata, limits);
   }
-  return loadFromPackage(specifier, from === undefined ? defaultSearchFolders() : [from].flat(), metadata, limits);
+  const packageJsonLimit =
+    maxPackageJsonBytes ?? limitFromEnvironment(packageJsonBytesVariable) ?? defaultMaxPackageJsonBytes;
+  return loadFromPackage(
+    specifier,
+    from === undefined ? defaultSearchFolders() : [from].flat(),
+    metadata,
+    limits,
+    packageJsonLimit,
+  );
 }
 
 /** The working directory, then the folder this module is installed in (inside the CLI's own tree when the CLI runs). */
@@ -152,6 +177,7 @@ async function loadFromPackage(
   searchFolders: readonly string[],
   metadata: UpscalingMetadata,
   limits: LoadTfjsModelFolderOptions,
+  maxPackageJsonBytes: number,
 ): Promise<UpscalingModel> {
   const found = packageNamePattern.test(name) ? findPackage(name, searchFolders) : undefined;
   if (found === undefined) {
@@ -169,7 +195,7 @@ async function loadFromPackage(
     await readRegularFile(join(root, 'package.json'), {
       what: 'package.json',
       maxBytes: maxPackageJsonBytes,
-      limitOption: 'nothing (package.json files are a few kB; this one is not a real package)',
+      limitOption: `the maxPackageJsonBytes option (environment variable ${packageJsonBytesVariable} for the ganforge CLI)`,
     }),
     join(root, 'package.json'),
   );
