@@ -1,7 +1,6 @@
 // Hostile and mistaken files for every reader of @ganforge/data (issue 12, "Files from strangers"): each
 // must end in a GanForgeError with a code, naming the file or argument, in one line, before anything
 // large is allocated. Hostile bytes are built from the format specifications in test-fixtures/.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import {
 } from '@ganforge/core';
 import { describe, expect, it } from 'vitest';
 
+import { makeFifo } from '../../../test-support/special-files.js';
 import { parseIdx } from './idx-format.js';
 import { decodeImage, ImageDecodeError, loadImageFolder, readImage } from './image-files.js';
 import { maxImagePixelsVariable } from './image-size-limits-from-environment.js';
@@ -42,10 +42,6 @@ function folderWith(files: Record<string, Uint8Array | string> = {}): string {
 }
 function fileWith(name: string, content: Uint8Array | string): string {
   return join(folderWith({ [name]: content }), name);
-}
-function fifo(path: string): string {
-  execFileSync('mkfifo', [path]);
-  return path;
 }
 
 const smallPng = await encodeImage({ width: 4, height: 4, data: new Uint8Array(64).fill(200) }, 'png');
@@ -140,7 +136,7 @@ const rows: Row[] = [
   },
   {
     name: 'a FIFO named x.png (would wait for a writer forever)',
-    read: () => readImage(fifo(join(folderWith(), 'x.png'))),
+    read: () => readImage(makeFifo(join(folderWith(), 'x.png'))),
     error: UnsafePathError,
     code: 'UNSAFE_PATH',
     message: /x\.png: refused: image file is a FIFO \(named pipe\), which would block a reader, not a regular file\.$/,
@@ -255,7 +251,7 @@ const rows: Row[] = [
     name: 'a data set folder with a FIFO named x.png among good images',
     read: () => {
       const path = folderWith({ 'a.png': smallPng, 'b.png': smallPng });
-      fifo(join(path, 'x.png'));
+      makeFifo(join(path, 'x.png'));
       return loadImageFolder(path, { size: 4 });
     },
     error: UnsafePathError,
@@ -334,7 +330,7 @@ const rows: Row[] = [
   },
   {
     name: 'an IDX file that is a FIFO',
-    read: () => loadMnist({ path: mnistFolder((path) => fifo(path)) }),
+    read: () => loadMnist({ path: mnistFolder((path) => makeFifo(path)) }),
     error: UnsafePathError,
     code: 'UNSAFE_PATH',
     message:

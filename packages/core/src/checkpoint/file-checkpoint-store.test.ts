@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, open, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { makeFifo } from '../../../../test-support/special-files.js';
 import { CheckpointError, SizeLimitError, UnsafePathError } from '../errors.js';
 
 import { tinyData, tinyDiscriminator, tinyGenerator } from '../test-support/tiny-models.js';
@@ -138,7 +139,7 @@ describe('FileCheckpointStore.load refuses hostile files before reading them', (
     {
       // Opening a FIFO for reading blocks until a writer comes: `ganforge sample` hung on this.
       name: 'a FIFO',
-      make: async (_, target) => void execFileSync('mkfifo', [target]),
+      make: async (_, target) => void makeFifo(target),
       error: UnsafePathError,
       code: 'UNSAFE_PATH',
     },

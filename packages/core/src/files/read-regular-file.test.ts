@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { makeFifo } from '../../../../test-support/special-files.js';
 import { FileNotFoundError, InvalidFileError, SizeLimitError, UnsafePathError } from '../errors.js';
 import { readRegularFile, regularFileSize } from './read-regular-file.js';
 
@@ -23,7 +23,7 @@ describe('readRegularFile', () => {
 
   it('refuses a FIFO without blocking on it, a folder and a symbolic link', async () => {
     const base = folder();
-    execFileSync('mkfifo', [join(base, 'pipe')]);
+    makeFifo(join(base, 'pipe'));
     await expect(readRegularFile(join(base, 'pipe'), { what: 'model.json' })).rejects.toThrow(
       /model\.json is a FIFO \(named pipe\), which would block a reader, not a regular file/,
     );

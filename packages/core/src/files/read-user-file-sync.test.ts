@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { makeFifo } from '../../../../test-support/special-files.js';
 import { FileNotFoundError, SizeLimitError, UnsafePathError } from '../errors.js';
 import { readUserFileSync } from './read-user-file-sync.js';
 
@@ -21,7 +21,7 @@ describe('readUserFileSync', () => {
 
   it('refuses a FIFO without blocking on it, and a folder', () => {
     const base = folder();
-    execFileSync('mkfifo', [join(base, 'pipe')]);
+    makeFifo(join(base, 'pipe'));
     expect(() => readUserFileSync(join(base, 'pipe'), naming)).toThrow(
       /pipe: refused: IDX file is a FIFO \(named pipe\), which would block a reader, not a regular file\.$/,
     );

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import type * as FsPromises from 'node:fs/promises';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +14,7 @@ import {
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { makeFifo } from '../../../../test-support/special-files.js';
 import { fileSystemHandler } from './file-system-handler.js';
 import { resolveUpscalingModel } from './resolve-upscaling-model.js';
 
@@ -102,8 +102,6 @@ function withWeight(weight: object) {
   return { modelTopology: denseTopology(), weightsManifest: [{ paths: ['weights.bin'], weights: [weight] }] };
 }
 
-const mkfifo = (path: string) => execFileSync('mkfifo', [path]);
-
 interface HostileCase {
   readonly name: string;
   readonly arrange: (folders: Layout) => void;
@@ -190,7 +188,7 @@ const hostileCases: HostileCase[] = [
     name: 'a model.json that is a FIFO (would block forever)',
     arrange: ({ model }) => {
       rmSync(join(model, 'model.json'));
-      mkfifo(join(model, 'model.json'));
+      makeFifo(join(model, 'model.json'));
     },
     error: UnsafePathError,
     code: 'UNSAFE_PATH',
@@ -200,7 +198,7 @@ const hostileCases: HostileCase[] = [
     name: 'a shard that is a FIFO (would block forever)',
     arrange: ({ model }) => {
       rmSync(join(model, 'weights.bin'));
-      mkfifo(join(model, 'weights.bin'));
+      makeFifo(join(model, 'weights.bin'));
     },
     error: UnsafePathError,
     code: 'UNSAFE_PATH',

@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,6 +8,7 @@ import { encodeImage } from '@ganforge/data/node';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { makeFifo, makeSparseFile } from '../../../../test-support/special-files.js';
 import { BagOfWordsEncoder } from '../encoders/bag-of-words-encoder.js';
 import { textEncoderToJson } from '../encoders/text-encoder-serialization.js';
 import { WordTokenizer } from '../tokenizers/word-tokenizer.js';
@@ -34,18 +35,6 @@ async function thrown(promise: Promise<unknown>): Promise<unknown> {
     () => undefined,
     (error: unknown) => error,
   );
-}
-
-function fifo(path: string): string {
-  execFileSync('mkfifo', [path]);
-  return path;
-}
-
-/** A sparse file: `size` bytes claimed, none written (truncate extends with a hole). */
-function sparse(path: string, size: number): string {
-  writeFileSync(path, '');
-  truncateSync(path, size);
-  return path;
 }
 
 let encoderJson: Record<string, unknown>;
@@ -83,7 +72,7 @@ describe('text readers refuse hostile and mistaken files with typed errors', () 
   const encoderRows: Row[] = [
     { name: 'a missing file', make: (path) => path, error: FileNotFoundError, code: 'FILE_NOT_FOUND' },
     // Opening a FIFO for reading blocks until a writer comes: it must be refused before open().
-    { name: 'a FIFO', make: fifo, error: UnsafePathError, code: 'UNSAFE_PATH', names: /FIFO/ },
+    { name: 'a FIFO', make: makeFifo, error: UnsafePathError, code: 'UNSAFE_PATH', names: /FIFO/ },
     { name: 'a folder', make: (path) => (mkdirSync(path), path), error: UnsafePathError, code: 'UNSAFE_PATH' },
     {
       name: 'a symbolic link to a device',
@@ -95,7 +84,7 @@ describe('text readers refuse hostile and mistaken files with typed errors', () 
     {
       // 300 MiB claimed against the 256 MiB default; costs no disk.
       name: 'a sparse file larger than the limit',
-      make: (path) => sparse(path, 300 * 1024 ** 2),
+      make: (path) => makeSparseFile(path, 300 * 1024 ** 2),
       error: SizeLimitError,
       code: 'SIZE_LIMIT',
       names: /maxBytes option of loadTextEncoderFile or the GANFORGE_MAX_TEXT_ENCODER_BYTES/,
@@ -234,11 +223,11 @@ describe('text readers refuse hostile and mistaken files with typed errors', () 
   describe('loadCaptionedImages', () => {
     const captionRows: Row[] = [
       { name: 'a missing file', make: (path) => path, error: FileNotFoundError, code: 'FILE_NOT_FOUND' },
-      { name: 'a FIFO', make: fifo, error: UnsafePathError, code: 'UNSAFE_PATH', names: /FIFO/ },
+      { name: 'a FIFO', make: makeFifo, error: UnsafePathError, code: 'UNSAFE_PATH', names: /FIFO/ },
       { name: 'a folder', make: (path) => (mkdirSync(path), path), error: UnsafePathError, code: 'UNSAFE_PATH' },
       {
         name: 'a sparse file larger than the limit',
-        make: (path) => sparse(path, 300 * 1024 ** 2),
+        make: (path) => makeSparseFile(path, 300 * 1024 ** 2),
         error: SizeLimitError,
         code: 'SIZE_LIMIT',
         names: /maxFileBytes option of loadCaptionedImages or the GANFORGE_MAX_CAPTION_FILE_BYTES/,
