@@ -5,20 +5,14 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
 import { CheckpointError, SizeLimitError } from '../errors.js';
-import { tinyData, tinyDiscriminator, tinyGenerator } from '../test-support/tiny-models.js';
+import { tinyData } from '../test-support/tiny-models.js';
+import { tinyTrainer } from '../test-support/tiny-trainer.js';
 import { TensorDataset } from '../tensor-dataset.js';
-import { AdversarialTrainer } from '../trainer/adversarial-trainer.js';
 import { type CheckpointNote, decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 import { loadGenerator } from './load-generator.js';
 
 async function trainedCheckpoint() {
-  const trainer = new AdversarialTrainer({
-    generator: tinyGenerator({ noiseDim: 3 }),
-    discriminator: tinyDiscriminator(),
-    noise: { dim: 3 },
-    ema: { decay: 0.9 },
-    seed: 4,
-  });
+  const trainer = tinyTrainer({ ema: { decay: 0.9 }, seed: 4 });
   await trainer.fit(new TensorDataset({ real: tinyData(16) }), { batchSize: 8, steps: 3 });
   return { trainer, checkpoint: await trainer.checkpoint({ note: 'hello' }) };
 }
@@ -70,13 +64,7 @@ describe('checkpoint codec', () => {
 
   it('restore refuses a checkpoint from different models, naming the weight', async () => {
     const { checkpoint } = await trainedCheckpoint();
-    const other = new AdversarialTrainer({
-      generator: tinyGenerator({ noiseDim: 5 }),
-      discriminator: tinyDiscriminator(),
-      noise: { dim: 5 },
-      ema: { decay: 0.9 },
-      seed: 4,
-    });
+    const other = tinyTrainer({ ema: { decay: 0.9 }, seed: 4 }, 5);
     await expect(other.restore(checkpoint)).rejects.toThrow(CheckpointError);
     await expect(other.restore(checkpoint)).rejects.toThrow(/generator/);
   });
@@ -133,13 +121,7 @@ describe('checkpoint codec', () => {
     const file = await readFile(new URL('./test-fixtures/v1-before-checksums.gfckpt', import.meta.url));
     const old = decodeCheckpoint(new Uint8Array(file), { onNote: () => {} });
     // The options the fixture was written with (test-fixtures/README.md).
-    const trainer = new AdversarialTrainer({
-      generator: tinyGenerator({ noiseDim: 3 }),
-      discriminator: tinyDiscriminator(),
-      noise: { dim: 3 },
-      ema: { decay: 0.9 },
-      seed: 4,
-    });
+    const trainer = tinyTrainer({ ema: { decay: 0.9 }, seed: 4 });
     await trainer.restore(old);
     const summary = await trainer.fit(new TensorDataset({ real: tinyData(16) }), { batchSize: 8, steps: 1 });
     expect([summary.stepsRun, summary.step]).toEqual([1, 3]); // the fixture stopped at step 2

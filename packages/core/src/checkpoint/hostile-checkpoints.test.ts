@@ -11,8 +11,8 @@ import {
   SizeLimitError,
 } from '../errors.js';
 import { TensorDataset } from '../tensor-dataset.js';
-import { tinyData, tinyDiscriminator, tinyGenerator } from '../test-support/tiny-models.js';
-import { AdversarialTrainer } from '../trainer/adversarial-trainer.js';
+import { tinyData } from '../test-support/tiny-models.js';
+import { tinyTrainer } from '../test-support/tiny-trainer.js';
 import type { Checkpoint } from './checkpoint.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.js';
 import { loadGenerator } from './load-generator.js';
@@ -484,13 +484,7 @@ async function load(input: unknown): Promise<void> {
 describe('hostile and damaged checkpoints', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
-    const trainer = new AdversarialTrainer({
-      generator: tinyGenerator({ noiseDim: 3 }),
-      discriminator: tinyDiscriminator(),
-      noise: { dim: 3 },
-      ema: { decay: 0.9 },
-      seed: 4,
-    });
+    const trainer = tinyTrainer({ ema: { decay: 0.9 }, seed: 4 });
     await trainer.fit(new TensorDataset({ real: tinyData(16) }), { batchSize: 8, steps: 2 });
     honest = encodeCheckpoint(await trainer.checkpoint());
     trainer.dispose();

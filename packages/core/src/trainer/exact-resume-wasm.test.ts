@@ -4,18 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { MemoryCheckpointStore } from '../checkpoint/memory-checkpoint-store.js';
 import { TensorDataset } from '../tensor-dataset.js';
-import { tinyData, tinyDiscriminator, tinyGenerator } from '../test-support/tiny-models.js';
+import { tinyData } from '../test-support/tiny-models.js';
+import { tinyTrainer } from '../test-support/tiny-trainer.js';
 import { trainingStateBytes } from '../test-support/training-state-bytes.js';
-import { AdversarialTrainer } from './adversarial-trainer.js';
 
 function build() {
-  return new AdversarialTrainer({
-    generator: tinyGenerator({ noiseDim: 3 }),
-    discriminator: tinyDiscriminator(),
-    noise: { dim: 3 },
-    ema: { decay: 0.95 },
-    seed: 7,
-  });
+  return tinyTrainer({ ema: { decay: 0.95 }, seed: 7 });
 }
 
 // The same sweep as restore.test.ts on tfjs's wasm backend (XNNPACK kernels; the tiny models are

@@ -8,21 +8,15 @@ import { CheckpointError } from '../errors.js';
 import { NonFiniteWeightError } from '../non-finite-weight-error.js';
 import { TensorDataset } from '../tensor-dataset.js';
 import { tinyData, tinyDiscriminator, tinyGenerator } from '../test-support/tiny-models.js';
+import { tinyTrainer } from '../test-support/tiny-trainer.js';
 import { trainingStateBytes } from '../test-support/training-state-bytes.js';
-import { AdversarialTrainer } from './adversarial-trainer.js';
+import type { AdversarialTrainer } from './adversarial-trainer.js';
 import type { OptimizerConfig } from './optimizer-config.js';
 
 type TrainerOptions = ConstructorParameters<typeof AdversarialTrainer>[0];
 
 function build(extra: Partial<TrainerOptions> = {}) {
-  return new AdversarialTrainer({
-    generator: tinyGenerator({ noiseDim: 3 }),
-    discriminator: tinyDiscriminator(),
-    noise: { dim: 3 },
-    ema: { decay: 0.95 },
-    seed: 7,
-    ...extra,
-  });
+  return tinyTrainer({ ema: { decay: 0.95 }, seed: 7, ...extra });
 }
 
 /**

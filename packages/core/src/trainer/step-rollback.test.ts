@@ -4,23 +4,18 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BatchOptions, Dataset, TrainingBatch } from '../dataset.js';
 import { NonFiniteLossError } from '../errors.js';
 import { TensorDataset } from '../tensor-dataset.js';
-import { PoisonedDataset, tinyData, tinyDiscriminator, tinyGenerator } from '../test-support/tiny-models.js';
+import { PoisonedDataset, tinyData } from '../test-support/tiny-models.js';
+import { tinyTrainer } from '../test-support/tiny-trainer.js';
 import { trainingStateBytes } from '../test-support/training-state-bytes.js';
 import { TrainingStateLostError } from '../training-state-lost-error.js';
-import { AdversarialTrainer } from './adversarial-trainer.js';
+import type { AdversarialTrainer } from './adversarial-trainer.js';
 import type { GeneratorTerm } from './trainer-options.js';
 
 type TrainerOptions = ConstructorParameters<typeof AdversarialTrainer>[0];
 
+// tinyGenerator has BatchNorm: its moving statistics change every step.
 function build(extra: Partial<TrainerOptions> = {}) {
-  return new AdversarialTrainer({
-    generator: tinyGenerator({ noiseDim: 3 }), // has BatchNorm: its moving statistics change every step
-    discriminator: tinyDiscriminator(),
-    noise: { dim: 3 },
-    ema: { decay: 0.9 },
-    seed: 42,
-    ...extra,
-  });
+  return tinyTrainer({ ema: { decay: 0.9 }, seed: 42, ...extra });
 }
 
 async function rejection(promise: PromiseLike<unknown>): Promise<unknown> {
