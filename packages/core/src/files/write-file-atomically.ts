@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+import { isProcessRunning } from './is-process-running.js';
+
 /**
  * Writes `data` to `path` so that a reader sees either the old file or the whole new one, also after
  * a crash or power loss: the bytes go to a temporary file beside `path`, which is flushed to disk
@@ -73,21 +75,13 @@ export async function removeStaleTemporaries(folder: string, fileName: string): 
     if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
     const match = /^(\d+)-[0-9a-f]{12}$/.exec(entry.slice(prefix.length, -'.tmp'.length));
     const temporary = join(folder, entry);
-    if (!match || inFlight.has(temporary) || isRunning(Number(match[1]))) continue;
+    // Our own pid: not in flight, so left by an earlier failed write of this process.
+    const writer = Number(match?.[1]);
+    if (!match || inFlight.has(temporary) || (writer !== process.pid && isProcessRunning(writer))) continue;
     await rm(temporary, { force: true });
     removed.push(entry);
   }
   return removed;
-}
-
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return false; // not in flight, so left by an earlier failed write
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, owned by another user
-  }
 }
 
 // Makes the rename durable; some platforms (Windows) cannot open folders, which is fine.
