@@ -9,6 +9,7 @@ import {
   defaultCheckpointLimits,
   encodeCheckpoint,
   InvalidArgumentError,
+  isCheckpointName,
   SizeLimitError,
 } from '@ganforge/core';
 
@@ -108,7 +109,7 @@ export class IndexedDbCheckpointStore implements CheckpointStore {
   /** Names of the stored checkpoints (keys that are valid checkpoint names), sorted. */
   async list(): Promise<string[]> {
     const keys = await this.#transaction('readonly', (store) => store.getAllKeys());
-    return keys.filter((key): key is string => typeof key === 'string' && isCheckpointName(key)).sort();
+    return keys.filter(isCheckpointName).sort();
   }
 
   /**
@@ -157,15 +158,6 @@ export class IndexedDbCheckpointStore implements CheckpointStore {
         'new IndexedDbCheckpointStore(name, { maxBytes })',
       );
     }
-  }
-}
-
-function isCheckpointName(name: string): boolean {
-  try {
-    assertCheckpointName(name);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -16,7 +16,7 @@ export {
   encodeCheckpoint,
 } from './checkpoint/checkpoint-codec.js';
 export { loadGenerator, type LoadGeneratorOptions } from './checkpoint/load-generator.js';
-export { assertCheckpointName, MemoryCheckpointStore } from './checkpoint/memory-checkpoint-store.js';
+export { assertCheckpointName, isCheckpointName, MemoryCheckpointStore } from './checkpoint/memory-checkpoint-store.js';
 export { deserializeModel, serializeModel } from './checkpoint/model-serialization.js';
 export {
   modelFromArtifactsWithinBudget,

@@ -14,6 +14,7 @@ import {
   FileNotFoundError,
   GanForgeError,
   InvalidArgumentError,
+  isCheckpointName,
 } from '@ganforge/core';
 
 import { limitFromEnvironment } from '../files/limit-from-environment.js';
@@ -155,15 +156,6 @@ export class FileCheckpointStore implements CheckpointStore {
       .map((entry) => entry.slice(0, -extension.length))
       .filter(isCheckpointName)
       .sort();
-  }
-}
-
-function isCheckpointName(name: string): boolean {
-  try {
-    assertCheckpointName(name);
-    return true;
-  } catch {
-    return false;
   }
 }
 

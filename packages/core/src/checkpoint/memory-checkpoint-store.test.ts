@@ -5,7 +5,7 @@ import { TensorDataset } from '../tensor-dataset.js';
 import { tinyData, tinyDiscriminator, tinyGenerator } from '../test-support/tiny-models.js';
 import { AdversarialTrainer } from '../trainer/adversarial-trainer.js';
 import type { Checkpoint } from './checkpoint.js';
-import { MemoryCheckpointStore } from './memory-checkpoint-store.js';
+import { assertCheckpointName, isCheckpointName, MemoryCheckpointStore } from './memory-checkpoint-store.js';
 
 async function tinyCheckpoint(): Promise<Checkpoint> {
   const trainer = new AdversarialTrainer({
@@ -47,5 +47,36 @@ describe('MemoryCheckpointStore', () => {
     const store = new MemoryCheckpointStore({ limits: { maxFileBytes: 100 } });
     await store.save('latest', await tinyCheckpoint());
     await expect(store.load('latest')).rejects.toMatchObject({ code: 'SIZE_LIMIT' });
+  });
+});
+
+describe('isCheckpointName', () => {
+  // The rule, by hand: 1 to 128 of letters, digits, '.', '_', '-', not starting with '.'.
+  it('accepts exactly the names assertCheckpointName accepts', () => {
+    const names: unknown[] = [
+      'latest',
+      'step-100',
+      'a.b_c',
+      'x'.repeat(128),
+      '',
+      '.hidden',
+      'a/b',
+      'x'.repeat(129),
+      'é',
+      7,
+    ];
+    expect(names.map(isCheckpointName)).toEqual([true, true, true, true, false, false, false, false, false, false]);
+    for (const name of names) {
+      const asserted = (() => {
+        try {
+          assertCheckpointName(name);
+          return true;
+        } catch (error) {
+          expect(error).toBeInstanceOf(InvalidArgumentError);
+          return false;
+        }
+      })();
+      expect(asserted).toBe(isCheckpointName(name));
+    }
   });
 });

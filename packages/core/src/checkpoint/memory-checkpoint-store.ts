@@ -31,9 +31,23 @@ export class MemoryCheckpointStore implements CheckpointStore {
   }
 }
 
-/** Checkpoint names become file names: letters, digits, '.', '_' and '-' only. */
+/**
+ * Whether `name` is a checkpoint name {@link assertCheckpointName} accepts (stores list only those,
+ * so a stray file or key never reads as a checkpoint).
+ *
+ * @example
+ * ```ts
+ * isCheckpointName('step-100'); // true
+ * isCheckpointName('.hidden'); // false
+ * ```
+ */
+export function isCheckpointName(name: unknown): name is string {
+  return typeof name === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(name) && !name.startsWith('.');
+}
+
+/** Checkpoint names become file names: letters, digits, '.', '_' and '-' only (1 to 128, no leading '.'). */
 export function assertCheckpointName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(name) || name.startsWith('.')) {
+  if (!isCheckpointName(name)) {
     throw new InvalidArgumentError(
       'name',
       "a checkpoint name of letters, digits, '.', '_' and '-' (not starting with '.')",
