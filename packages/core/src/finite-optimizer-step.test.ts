@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { tensorBytes } from '../../../test-support/tensor-bytes.js';
 import { NonFiniteLossError } from './errors.js';
 import { finiteOptimizerStep } from './finite-optimizer-step.js';
 import { NonFiniteWeightError } from './non-finite-weight-error.js';
@@ -22,15 +23,6 @@ function batch(index: number, poisoned: boolean): { x: tf.Tensor2D; y: tf.Tensor
   const values = Array.from({ length: 12 }, (_, i) => Math.sin(i + 3 * index));
   if (poisoned) values[5] = Number.NaN;
   return { x: tf.tensor2d(values, [4, 3]), y: tf.tensor2d([1, -1, 0.5, 0], [4, 1]) };
-}
-
-async function bytes(tensors: readonly tf.Tensor[]): Promise<number[][]> {
-  return Promise.all(
-    tensors.map(async (tensor) => {
-      const values = await tensor.data();
-      return Array.from(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-    }),
-  );
 }
 
 /** Trains `steps` steps; batch `poisonedStep` (counted from 1), if given, holds a NaN. */
@@ -55,7 +47,10 @@ async function run(model: tf.LayersModel, optimizer: tf.Optimizer, steps: number
 
 async function state(model: tf.LayersModel, optimizer: tf.Optimizer) {
   const slots = await optimizer.getWeights();
-  const result = { weights: await bytes(model.getWeights()), optimizer: await bytes(slots.map((s) => s.tensor)) };
+  const result = {
+    weights: await tensorBytes(model.getWeights()),
+    optimizer: await tensorBytes(slots.map((s) => s.tensor)),
+  };
   // getWeights() hands out Adam's own slot variables; only the iteration count is a new tensor.
   tf.dispose(slots[0]!.tensor);
   return result;
@@ -124,7 +119,7 @@ describe.each(['cpu', 'wasm'])('finiteOptimizerStep on the %s backend', (backend
     const model = tinyModel();
     const bias = tf.variable(tf.scalar(2));
     const optimizer = tf.train.sgd(0.1);
-    const expected = await bytes(model.getWeights());
+    const expected = await tensorBytes(model.getWeights());
     // Inputs of 1e20: the batch variance (1e40 and more) overflows float32, so the moving variance
     // becomes Infinity; the loss, bias², does not use the model's output.
     const huge = tf.tidy(() => tf.fill([4, 3], 1e20).mul(tf.tensor2d([1, 2, 3, 4], [4, 1])));
@@ -144,7 +139,7 @@ describe.each(['cpu', 'wasm'])('finiteOptimizerStep on the %s backend', (backend
     expect((failure as NonFiniteWeightError).weight).toMatch(/moving_(mean|variance)/);
     expect((failure as NonFiniteWeightError).step).toBe(7);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
-    expect(await bytes(model.getWeights())).toEqual(expected);
+    expect(await tensorBytes(model.getWeights())).toEqual(expected);
     expect(Array.from(await bias.data())).toEqual([2]);
     tf.dispose([huge, bias]);
     model.dispose();

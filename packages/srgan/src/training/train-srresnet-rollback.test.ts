@@ -2,6 +2,7 @@ import { type Dataset, NonFiniteLossError, type TrainingBatch } from '@ganforge/
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
+import { tensorBytes } from '../../../../test-support/tensor-bytes.js';
 import { srresnet } from '../models/srresnet.js';
 import { trainSrresnet } from './train-srresnet.js';
 
@@ -19,14 +20,7 @@ function batches(poisoned: number): Dataset<TrainingBatch> {
   };
 }
 
-async function weightBytes(model: tf.LayersModel): Promise<number[][]> {
-  return Promise.all(
-    model.getWeights().map(async (weight) => {
-      const values = await weight.data();
-      return Array.from(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-    }),
-  );
-}
+const weightBytes = (model: tf.LayersModel) => tensorBytes(model.getWeights());
 
 describe('trainSrresnet after a non-finite step', () => {
   it('leaves every weight and BatchNorm statistic as after the last good step, with a flat tensor count', async () => {

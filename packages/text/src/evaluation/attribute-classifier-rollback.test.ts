@@ -2,18 +2,12 @@ import { NonFiniteLossError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
+import { tensorBytes } from '../../../../test-support/tensor-bytes.js';
 import { attributeClassifier, trainAttributeClassifier } from './attribute-classifier.js';
 
 const spec = [{ name: 'bright', values: 2 }];
 
-async function weightBytes(model: tf.LayersModel): Promise<number[][]> {
-  return Promise.all(
-    model.getWeights().map(async (weight) => {
-      const values = await weight.data();
-      return Array.from(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-    }),
-  );
-}
+const weightBytes = (model: tf.LayersModel) => tensorBytes(model.getWeights());
 
 describe('trainAttributeClassifier after a non-finite step', () => {
   it('leaves every weight as after the last good step, with a flat tensor count', async () => {

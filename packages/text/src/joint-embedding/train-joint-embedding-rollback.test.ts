@@ -2,21 +2,13 @@ import { NonFiniteLossError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
+import { tensorBytes } from '../../../../test-support/tensor-bytes.js';
 import { BagOfWordsEncoder } from '../encoders/bag-of-words-encoder.js';
 import { WordTokenizer } from '../tokenizers/word-tokenizer.js';
 import { smallImageEncoder } from './image-encoder.js';
 import { type CaptionedImages, trainJointEmbedding } from './train-joint-embedding.js';
 
-async function weightBytes(models: readonly tf.LayersModel[]): Promise<number[][]> {
-  return Promise.all(
-    models
-      .flatMap((model) => model.getWeights())
-      .map(async (weight) => {
-        const values = await weight.data();
-        return Array.from(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-      }),
-  );
-}
+const weightBytes = (models: readonly tf.LayersModel[]) => tensorBytes(models.flatMap((model) => model.getWeights()));
 
 describe('trainJointEmbedding after a non-finite step', () => {
   it('leaves both encoders as after the last good step, with a flat tensor count', async () => {
