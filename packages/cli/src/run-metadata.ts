@@ -59,6 +59,15 @@ function settings<const Entries extends v.ObjectEntries>(entries: Entries) {
 // optional, as a record from an earlier version may lack one (the flag's value is used then).
 const optional = v.optional;
 
+/** The training settings `train dcgan` and `train lapgan` record (optional: older runs lack some). */
+const imageGanTrainingSettings = {
+  loss: optional(oneOf(adversarialLossNames)),
+  learningRate: optional(positiveNumber),
+  batchSize: optional(integerIn(runLimits.batchSize)),
+  seed: optional(integerIn(runLimits.seed)),
+  limit: optional(integerIn([1, Number.MAX_SAFE_INTEGER])),
+};
+
 /** `metadata.run` of `ganforge train dcgan` (and `demo`). */
 export const dcganRunSchema = settings({
   dataset: text,
@@ -67,11 +76,7 @@ export const dcganRunSchema = settings({
   latentDim: integerIn(runLimits.dcganLatentDim),
   filters: integerIn(runLimits.dcganFilters),
   conditional: flag,
-  loss: optional(oneOf(adversarialLossNames)),
-  learningRate: optional(positiveNumber),
-  batchSize: optional(integerIn(runLimits.batchSize)),
-  seed: optional(integerIn(runLimits.seed)),
-  limit: optional(integerIn([1, Number.MAX_SAFE_INTEGER])),
+  ...imageGanTrainingSettings,
 });
 
 /** `metadata.run` of `ganforge train lapgan` (every level checkpoint). */
@@ -85,11 +90,7 @@ export const lapganRunSchema = settings({
   kernelSize: integerIn(runLimits.lapganKernelSize),
   hiddenUnits: integerIn(runLimits.lapganHiddenUnits),
   conditional: flag,
-  loss: optional(oneOf(adversarialLossNames)),
-  learningRate: optional(positiveNumber),
-  batchSize: optional(integerIn(runLimits.batchSize)),
-  seed: optional(integerIn(runLimits.seed)),
-  limit: optional(integerIn([1, Number.MAX_SAFE_INTEGER])),
+  ...imageGanTrainingSettings,
 });
 
 /** `metadata.lapgan` of a LAPGAN level checkpoint (written by `LapGan.fitLevel`). */
