@@ -653,6 +653,21 @@ describe('ganforge: hostile and mistaken inputs (issue 12)', () => {
     expectOneErrorLine(result, { code: line!.slice(line!.lastIndexOf('[') + 1, -1) });
   }, 90_000);
 
+  // The fault: a 4,096^2 photo upscaled x4 (268 MP) ran wasm out of memory after minutes and ended in a
+  // stack trace (exit 70). The output's size is checked before it is allocated; here 8 x 8 at x16 =
+  // 128 x 128 = 16,384 pixels (hand count) against a limit of 16,383.
+  it('upscale refuses an output above GANFORGE_MAX_OUTPUT_PIXELS in one line, naming the value it needs', () => {
+    const output = join(root, 'too-big.png');
+    const args = ['upscale', photo, output, '--model', 'bicubic', '--scale', '16', '--backend', 'cpu'];
+    const refused = ganforgeWith({ GANFORGE_MAX_OUTPUT_PIXELS: '16383' }, ...args);
+    expectOneErrorLine(refused, {
+      code: 'SIZE_LIMIT',
+      says: /the upscaled image \(128 x 128: 8 x 8 at x16\): expected at most 16,383 pixels, received 16,384 pixels\. .*GANFORGE_MAX_OUTPUT_PIXELS=16384 /,
+    });
+    expect(existsSync(output)).toBe(false);
+    expect(ganforgeWith({ GANFORGE_MAX_OUTPUT_PIXELS: '16384' }, ...args).status).toBe(0);
+  }, 90_000);
+
   it('writes nothing and prints no tfjs banner on a forced cpu backend', () => {
     const grid = join(root, 'banner.png');
     const result = ganforge('sample', '--checkpoint', good, '--out', grid, '--count', '4', '--backend', 'cpu');

@@ -33,6 +33,7 @@ export {
   type TrainSrresnetOptions,
 } from './training/train-srresnet.js';
 export { upscale, type UpscaleOptions, type UpscaleProgress } from './inference/upscale.js';
+export { assertUpscaledSizeWithinLimit, defaultMaxUpscaledPixels } from './inference/upscaled-size-limit.js';
 export {
   loadUpscalingModel,
   saveUpscalingModel,

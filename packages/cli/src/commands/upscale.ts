@@ -1,7 +1,8 @@
 import { useBackend } from '@ganforge/backend-node';
 import { describedAs, InvalidArgumentError } from '@ganforge/core';
 import { imageFileFormat, readImage, writeImage } from '@ganforge/data/node';
-import { bicubicResize, upscale } from '@ganforge/srgan';
+import { limitFromEnvironment } from '@ganforge/core/node';
+import { assertUpscaledSizeWithinLimit, bicubicResize, defaultMaxUpscaledPixels, upscale } from '@ganforge/srgan';
 import { resolveUpscalingModel } from '@ganforge/srgan/node';
 import * as tf from '@tensorflow/tfjs';
 import cliProgress from 'cli-progress';
@@ -25,6 +26,9 @@ export interface UpscaleCommandOptions {
   /** Replace `<out>` if it exists. Default false: an existing file is refused. */
   overwrite?: boolean;
 }
+
+/** Raises the largest upscaled image (pixels; default `defaultMaxUpscaledPixels`, 2^26). */
+const maxOutputPixelsVariable = 'GANFORGE_MAX_OUTPUT_PIXELS';
 
 /**
  * Upscales one image file; `--model bicubic` is the MATLAB-style bicubic baseline. The colour goes
@@ -51,6 +55,17 @@ export async function upscaleFile(input: string, output: string, options: Upscal
       output,
       'JPEG cannot store transparency.',
     );
+  }
+  // The output's size is limited before it is allocated (a 4,096^2 photo at x4 ran wasm out of memory).
+  const maxOutputPixels = limitFromEnvironment(maxOutputPixelsVariable) ?? defaultMaxUpscaledPixels;
+  const maxOutputPixelsOption = `options.maxOutputPixels or ${maxOutputPixelsVariable}=N`;
+  if (options.model === 'bicubic') {
+    try {
+      assertUpscaledSizeWithinLimit(inHeight, inWidth, options.scale ?? 4, maxOutputPixels, maxOutputPixelsOption);
+    } catch (error) {
+      rgba.dispose();
+      throw error;
+    }
   }
   const pixels = tf.tidy(() => rgba.slice([0, 0, 0], [-1, -1, 3]));
   let result: tf.Tensor3D;
@@ -83,6 +98,8 @@ export async function upscaleFile(input: string, output: string, options: Upscal
           upscale(model, pixels, {
             patchSize: options.patchSize,
             padding: options.padding,
+            maxOutputPixels,
+            maxOutputPixelsOption,
             signal: interruptSignal(),
             onProgress: ({ completed, total }) => {
               if (completed === 1) bar?.start(total, 0);

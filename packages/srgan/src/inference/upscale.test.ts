@@ -1,4 +1,4 @@
-import { InvalidArgumentError, ShapeMismatchError } from '@ganforge/core';
+import { InvalidArgumentError, ShapeMismatchError, SizeLimitError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 
@@ -71,6 +71,39 @@ describe('upscale', () => {
     expect(result.shape).toEqual([2, 4, 3]);
     expect(Array.from(result.dataSync().slice(0, 6))).toEqual([0, 50, 100, 0, 50, 100]);
     tf.dispose([small, result]);
+    nearest.dispose();
+  });
+
+  // The fault: a 4,096 x 4,096 photo at x4 (a 268-megapixel output) ran tfjs-backend-wasm out of memory
+  // ("memory access out of bounds", a stack trace) after minutes; the output size is now checked first.
+  it('refuses an output above maxOutputPixels before allocating it: before the first tile when the scale is known', async () => {
+    const input = tf.input({ shape: [null, null, 3] });
+    const nearest = tf.model({
+      inputs: input,
+      outputs: tf.layers.upSampling2d({ size: [2, 2] }).apply(input) as tf.SymbolicTensor,
+    });
+    let predictions = 0;
+    const counted = Object.assign(Object.create(nearest) as tf.LayersModel, {
+      predict: (x: tf.Tensor) => (predictions++, nearest.predict(x)),
+    });
+    const image = tf.zeros([50, 40, 3]) as tf.Tensor3D;
+    const before = tf.memory().numTensors;
+    // Output 80 x 100 = 8,000 pixels (hand count) against a limit of 7,999.
+    const known = upscalingModel(counted, { scale: 2, inputRange: [0, 255], outputRange: [0, 255] });
+    const run = upscale(known, image, { maxOutputPixels: 7_999 });
+    await expect(run).rejects.toThrow(SizeLimitError);
+    await expect(upscale(known, image, { maxOutputPixels: 7_999 })).rejects.toThrow(
+      /^the upscaled image \(80 x 100: 40 x 50 at x2\): expected at most 7,999 pixels, received 8,000 pixels\. .*options\.maxOutputPixels\.$/,
+    );
+    expect(predictions).toBe(0);
+    // Scale unknown: inferred from the first tile, then refused before the output buffer exists.
+    const inferred = upscalingModel(counted, { inputRange: [0, 255], outputRange: [0, 255] });
+    await expect(upscale(inferred, image, { maxOutputPixels: 7_999, patchSize: 16 })).rejects.toThrow(SizeLimitError);
+    expect(predictions).toBe(1);
+    expect(tf.memory().numTensors).toBe(before);
+    const exact = await upscale(known, image, { maxOutputPixels: 8_000 });
+    expect(exact.shape).toEqual([100, 80, 3]);
+    tf.dispose([image, exact]);
     nearest.dispose();
   });
 

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { assertInteger, InvalidArgumentError, ShapeMismatchError } from '@ganforge/core';
 
 import { assertImageChannels } from '../image-channels.js';
+import { assertUpscaledSizeWithinLimit, defaultMaxUpscaledPixels } from './upscaled-size-limit.js';
 import { type UpscalingModel, upscalingModel } from './upscaling-model.js';
 
 export interface UpscaleProgress {
@@ -24,6 +25,14 @@ export interface UpscaleOptions {
   readonly padding?: number;
   /** Cancels between tiles: the promise rejects with the signal's reason and no tensors leak. */
   readonly signal?: AbortSignal;
+  /**
+   * Largest output, in pixels (height x width after upscaling), checked before the output is
+   * allocated (before the first tile when the model's scale is known, else right after it). Default
+   * {@link defaultMaxUpscaledPixels} (2^26).
+   */
+  readonly maxOutputPixels?: number;
+  /** What raises `maxOutputPixels`, named in the SizeLimitError. Default `'options.maxOutputPixels'`. */
+  readonly maxOutputPixelsOption?: string;
   onProgress?(progress: UpscaleProgress): void;
 }
 
@@ -63,6 +72,9 @@ export async function upscale(
   assertInteger(patchSize, 1, 1 << 16, 'options.patchSize');
   const padding = options.padding ?? sr.padding ?? 16;
   assertInteger(padding, 0, 1 << 16, 'options.padding');
+  const maxOutputPixels = options.maxOutputPixels ?? defaultMaxUpscaledPixels;
+  const limitOption = options.maxOutputPixelsOption ?? 'options.maxOutputPixels';
+  if (sr.scale !== undefined) assertUpscaledSizeWithinLimit(height, width, sr.scale, maxOutputPixels, limitOption);
   const signal = options.signal;
   signal?.throwIfAborted();
 
@@ -127,7 +139,10 @@ export async function upscale(
         window.dispose();
         const values = await tile.data();
         tile.dispose();
-        output ??= new Float32Array(height * scale * width * scale * channels);
+        if (output === undefined) {
+          assertUpscaledSizeWithinLimit(height, width, scale!, maxOutputPixels, limitOption);
+          output = new Float32Array(height * scale! * width * scale! * channels);
+        }
         const outWidth = width * scale;
         const rowLength = tileWidth * scale * channels;
         for (let y = 0; y < tileHeight * scale; y++) {
