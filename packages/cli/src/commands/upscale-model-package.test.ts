@@ -51,6 +51,6 @@ describe('ganforge upscale --model <npm package>', () => {
     const result = ganforgeIn(folder, 'upscale', 'in.png', 'out.png', '--model', '@ganforge/no-such-model');
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain(`resolves it from ${folder} or `);
-    expect(result.stderr).toContain('Install it (npm install @ganforge/no-such-model)');
+    expect(result.stderr).toContain('install it (npm install @ganforge/no-such-model)');
   }, 120_000);
 });

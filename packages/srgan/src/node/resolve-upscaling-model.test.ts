@@ -57,6 +57,19 @@ describe('resolveUpscalingModel from any working directory', () => {
     generator.dispose();
   });
 
+  // The fault: a mistyped local path got "Install it (npm install runs/srresnt/model)", an invitation to
+  // fetch a stranger's package; a path is not a package name (npm's naming rules), so it is named as a path.
+  it('names a missing path as a path, never suggesting npm install for it', async () => {
+    const folder = outsideAnyProject();
+    process.chdir(folder);
+    const attempt = resolveUpscalingModel('runs/srresnt/model');
+    await expect(attempt).rejects.toThrow(ModelNotFoundError);
+    await expect(attempt).rejects.toThrow(
+      `model: 'runs/srresnt/model' is not a folder or file (resolved to ${join(folder, 'runs/srresnt/model')})`,
+    );
+    await expect(resolveUpscalingModel('runs/srresnt/model')).rejects.not.toThrow(/npm install/);
+  });
+
   it('names every folder it looked from when the package is not installed', async () => {
     const folder = outsideAnyProject();
     process.chdir(folder);

@@ -179,13 +179,22 @@ async function loadFromPackage(
   limits: LoadTfjsModelFolderOptions,
   maxPackageJsonBytes: number,
 ): Promise<UpscalingModel> {
-  const found = packageNamePattern.test(name) ? findPackage(name, searchFolders) : undefined;
+  const packageLike = packageNamePattern.test(name);
+  if (!packageLike) {
+    // A path with a typo (runs/srresnt/model): suggesting `npm install <path>` would send the user to the registry.
+    throw new ModelNotFoundError(
+      name,
+      `model: '${name}' is not a folder or file (resolved to ${resolve(name)}), nor a name an npm package can have. ` +
+        'Check the path: a folder with a model.json, or a `ganforge train srresnet|srgan` run folder.',
+    );
+  }
+  const found = findPackage(name, searchFolders);
   if (found === undefined) {
     throw new ModelNotFoundError(
       name,
       `model: '${name}' is not a folder or file, nor an npm package installed where Node resolves it from ` +
         `${searchFolders.map((folder) => resolve(folder)).join(' or ')} (their node_modules and those of every folder above). ` +
-        `Install it (npm install ${name}) or pass a folder with a model.json.`,
+        `If it is a model package you trust, install it (npm install ${name}); else pass a folder with a model.json.`,
     );
   }
   const { require, packageJsonPath } = found;
