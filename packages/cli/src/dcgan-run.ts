@@ -24,6 +24,7 @@ import { trainingProgress } from './progress.js';
 import { dcganRunSchema, parseCheckpointMetadata } from './run-metadata.js';
 import { assertBatchFitsData } from './run-options.js';
 import {
+  assertOutFitsResume,
   checkpointForNewData,
   imageGanResumeRules,
   reportResume,
@@ -50,7 +51,11 @@ export interface DcganTrainingOptions {
   readonly out: string;
   readonly steps?: number;
   readonly durationMs?: number;
-  readonly resume: boolean;
+  /**
+   * Continue the run in `out`: `true` for a user's `--resume` (a folder with no run is noted in one
+   * line), `'if-any'` to continue a run if there is one, silently (the demo).
+   */
+  readonly resume: boolean | 'if-any';
   readonly sampleEvery: number;
   readonly checkpointEvery: number;
   readonly signal?: AbortSignal;
@@ -222,9 +227,7 @@ export async function trainDcgan(run: DcganRunOptions, training: DcganTrainingOp
 async function trainDcganInLockedFolder(run: DcganRunOptions, training: DcganTrainingOptions) {
   const store = new FileCheckpointStore(training.out);
   const existing = await store.load('latest');
-  if (existing && !training.resume) {
-    throw new InvalidArgumentError('--out', `a folder without a checkpoint, or --resume to continue it`, training.out);
-  }
+  assertOutFitsResume(existing, training.resume, training.out, 'a checkpoint');
   // The record is range-checked before any model is built from it.
   const recorded = existing
     ? (parseCheckpointMetadata(

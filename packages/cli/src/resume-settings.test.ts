@@ -1,9 +1,10 @@
 import { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { type Checkpoint, CheckpointError, InvalidArgumentError } from '@ganforge/core';
 
 import {
+  assertOutFitsResume,
   checkpointForNewData,
   explicitFlags,
   refuseStartOnlyFlags,
@@ -136,5 +137,25 @@ describe('the rules of every train command', () => {
       /^--dataset: expected a data set of 64x64x3 images, the image shape of the checkpoint's models/,
     );
     expect(() => assertDatasetFitsModel({ dataset: 'photos/', size: 64, channels: 3 })).not.toThrow();
+  });
+});
+
+// The fault: `train ... --out runs/typo --resume` started a new run from step 0 without a word.
+describe('assertOutFitsResume', () => {
+  it('refuses a run folder without --resume, and says so when --resume finds nothing to resume', () => {
+    expect(() => assertOutFitsResume({}, false, 'runs/a', 'a checkpoint')).toThrow(
+      /^--out: expected a folder without a checkpoint, or --resume to continue it, received "runs\/a"\.$/,
+    );
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => void lines.push(line));
+    try {
+      assertOutFitsResume(undefined, true, 'runs/typo', 'a LAPGAN run');
+      assertOutFitsResume({}, true, 'runs/a', 'a checkpoint');
+      assertOutFitsResume(undefined, false, 'runs/new', 'a checkpoint');
+      assertOutFitsResume(undefined, 'if-any', 'runs/demo', 'a checkpoint'); // the demo's own resume: silent
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toEqual(['[ganforge] resume: runs/typo holds no LAPGAN run yet, so this is a new run.']);
   });
 });

@@ -167,3 +167,26 @@ export function explicitFlags(command: Command): ReadonlySet<string> {
   }
   return given;
 }
+
+/**
+ * Checks `--out` against `--resume`: a folder that holds a run needs `--resume` (an
+ * `InvalidArgumentError` naming `--out`, so a run is never overwritten), and `--resume` on a folder
+ * that holds none says so in one line and starts a new run (the flag is not dropped silently: a typo
+ * in `--out` shows at once).
+ *
+ * @param resume - `true` for the user's `--resume`; `'if-any'` continues a run if there is one, silently (the demo).
+ * @param holds - what a run folder of this command holds, for the messages (`'a checkpoint'`).
+ */
+export function assertOutFitsResume(
+  existing: unknown,
+  resume: boolean | 'if-any' | undefined,
+  out: string,
+  holds: string,
+): void {
+  if (existing !== undefined && !resume) {
+    throw new InvalidArgumentError('--out', `a folder without ${holds}, or --resume to continue it`, out);
+  }
+  if (existing === undefined && resume === true) {
+    console.error(`[ganforge] resume: ${out} holds no ${holds.replace(/^an? /, '')} yet, so this is a new run.`);
+  }
+}

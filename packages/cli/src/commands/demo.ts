@@ -23,7 +23,7 @@ export function demoCommand(): Command {
       const summary = await trainDcgan(demoRun, {
         out: options.out,
         durationMs: options.minutes * 60_000,
-        resume: true,
+        resume: 'if-any',
         sampleEvery: 25,
         checkpointEvery: 100,
         signal: interruptSignal(),

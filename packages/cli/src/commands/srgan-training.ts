@@ -36,6 +36,7 @@ import { integerOption, nonNegativeNumberOption, positiveNumberOption } from '..
 import { holdingRunFolder } from '../run-folder-lock.js';
 import { parseCheckpointMetadata, runLimits, srganRunSchema, upscalingMetadataSchema } from '../run-metadata.js';
 import {
+  assertOutFitsResume,
   checkpointForNewData,
   explicitFlags,
   refuseStartOnlyFlags,
@@ -326,9 +327,7 @@ async function trainSrganInLockedFolder(
 ): Promise<TrainingSummary> {
   const store = new FileCheckpointStore(options.out);
   const existing = await store.load('latest');
-  if (existing && !options.resume) {
-    throw new InvalidArgumentError('--out', 'a folder without a checkpoint, or --resume to continue it', options.out);
-  }
+  assertOutFitsResume(existing, options.resume, options.out, 'a checkpoint');
   // The record is range-checked before any model is built from it.
   const recorded = existing
     ? (parseCheckpointMetadata(

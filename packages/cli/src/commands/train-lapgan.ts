@@ -31,6 +31,7 @@ import {
   runLimits,
 } from '../run-metadata.js';
 import {
+  assertOutFitsResume,
   checkpointForNewData,
   explicitFlags,
   imageGanResumeRules,
@@ -180,9 +181,7 @@ async function trainLapGanInLockedFolder(run: LapGanRunOptions, training: LapGan
   const store = new FileCheckpointStore(training.out);
   const checkpoints = await levelCheckpoints(store, training.out);
   const existing = checkpoints.values().next().value;
-  if (existing && !training.resume) {
-    throw new InvalidArgumentError('--out', 'a folder without a LAPGAN run, or --resume to continue it', training.out);
-  }
+  assertOutFitsResume(existing, training.resume, training.out, 'a LAPGAN run');
   const explicit = training.explicit ?? new Set<string>();
   // Shared settings (architecture, data) from the run's record; each level's trainer settings from
   // its own checkpoint (a level may have been resumed with another --lr before), flags applied over both.

@@ -38,6 +38,7 @@ import {
 } from '../run-metadata.js';
 import { trainingProgress } from '../progress.js';
 import {
+  assertOutFitsResume,
   checkpointForNewData,
   explicitFlags,
   refuseStartOnlyFlags,
@@ -195,9 +196,7 @@ export async function trainTextToImage(
 async function trainTextToImageInLockedFolder(requested: TextToImageRunOptions, training: TextToImageTrainingOptions) {
   const store = new FileCheckpointStore(training.out);
   const existing = await store.load('latest');
-  if (existing && !training.resume) {
-    throw new InvalidArgumentError('--out', 'a folder without a checkpoint, or --resume to continue it', training.out);
-  }
+  assertOutFitsResume(existing, training.resume, training.out, 'a checkpoint');
   if (existing && (existing.metadata['run'] as { model?: unknown } | undefined)?.model !== 'text2img') {
     throw new InvalidArgumentError('--out', 'a folder written by `ganforge train text2img`', training.out);
   }
