@@ -10,6 +10,7 @@ import {
   samePaddingConvolutions,
   withExplicitSamePadding,
 } from './explicit-same-padding.js';
+import { isStridedReductionWrapper, stridedReductions, withStridedReduction } from './strided-reduction.js';
 import { tileConfig } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
@@ -35,6 +36,9 @@ const replacedKernels = [conv2DBackpropInputConfig, tileConfig];
  * every `conv2dTranspose`) and its slow `Tile` (every BatchNorm gradient). All are composed of
  * other wasm kernels or heap copies and need no setup, so this may be
  * called before or after `tf.setBackend('wasm')`. Calling it again does nothing.
+ *
+ * `Sum` and `Mean` over leading axes (every per-channel gradient sum in NHWC) skip the stock kernels'
+ * transpose and give the same bits (see {@link withStridedReduction}).
  *
  * It also works around a stock bug: the wasm convolutions get 'same' padding wrong when a filter
  * dimension is smaller than its stride (see {@link withExplicitSamePadding}).
@@ -81,5 +85,11 @@ export function registerWasmTrainingKernels(): void {
     if (stock === undefined || isExplicitSamePaddingWrapper(stock.kernelFunc)) continue;
     tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel(withExplicitSamePadding(stock, depthwise));
+  }
+  for (const kernelName of stridedReductions) {
+    const stock = tf.getKernel(kernelName, 'wasm');
+    if (stock === undefined || isStridedReductionWrapper(stock.kernelFunc)) continue;
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel(withStridedReduction(stock));
   }
 }
