@@ -1,5 +1,6 @@
 export { type BrowserBackendName, browserBackendNames } from './browser-backend-names.js';
 export { browserCpuAdapter } from './cpu-adapter.js';
+export { browserWasmAdapter } from './browser-wasm-adapter.js';
 export { IndexedDbCheckpointStore } from './indexeddb-checkpoint-store.js';
 export { BrowserImageDecodeError, decodeImageBlob, readImageBlob } from './read-image-blob.js';
 export { connectTrainingWorker, type TrainingWorkerClient } from './training-client.js';

@@ -1,8 +1,8 @@
-import { wasmAdapter } from '@ganforge/backend-wasm';
 import type { BackendAdapter, BackendInfo } from '@ganforge/core';
 import { BackendUnavailableError, InvalidArgumentError } from '@ganforge/core';
 
 import type { BrowserBackendName } from './browser-backend-names.js';
+import { browserWasmAdapter } from './browser-wasm-adapter.js';
 import { browserCpuAdapter } from './cpu-adapter.js';
 import { webglAdapter } from './webgl-adapter.js';
 import { browserWebGpuAdapter } from './webgpu-adapter.js';
@@ -29,7 +29,7 @@ export function defaultBrowserAdapters(
   return [
     browserWebGpuAdapter,
     webglAdapter({ allowSoftware: options.allowSoftwareWebGl }),
-    wasmAdapter({ wasmPaths: options.wasmPaths }),
+    browserWasmAdapter({ wasmPaths: options.wasmPaths }),
     browserCpuAdapter,
   ];
 }

@@ -1,6 +1,6 @@
 // Node side of the browser tests: bundles the test page and worker with esbuild, serves them (and
 // tfjs-backend-wasm's .wasm files) on 127.0.0.1, and opens them in Debian's chromium via playwright-core.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,12 @@ const here = dirname(new URL(import.meta.url).pathname);
 const require = createRequire(import.meta.url);
 const wasmDist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist';
 
+/** What a server sends to make its pages cross-origin isolated (MDN: Window.crossOriginIsolated). */
+const crossOriginIsolationHeaders = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
 const contentTypes: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',
@@ -24,6 +30,13 @@ const contentTypes: Record<string, string> = {
 
 export interface BrowserSession {
   readonly page: Page;
+  /** The paths the test server has answered (200) so far, in order. */
+  readonly served: readonly string[];
+  /**
+   * CPU time so far (clock ticks) of each Web Worker thread in this browser's renderer processes,
+   * keyed 'pid/tid': tfjs-backend-wasm's threads are Web Workers (emscripten pthreads).
+   */
+  workerThreadCpuTicks(): Promise<Map<string, number>>;
   /** Calls a function of the page's test API (test-page.ts) and returns its result. */
   call<K extends keyof BrowserTestApi>(
     name: K,
@@ -32,7 +45,22 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function openBrowserSession(): Promise<BrowserSession> {
+export interface BrowserSessionOptions {
+  /**
+   * Serve every response with `Cross-Origin-Opener-Policy: same-origin` and
+   * `Cross-Origin-Embedder-Policy: require-corp`, the headers that make a page cross-origin isolated
+   * (what SharedArrayBuffer, hence tfjs's threaded WASM build, needs). Default: false.
+   */
+  readonly crossOriginIsolated?: boolean;
+  /**
+   * What `navigator.hardwareConcurrency` says in the page (Chromium's own emulation, through the
+   * DevTools protocol). tfjs-backend-wasm starts half that many threads, so a 2-core test machine
+   * needs 4 for tfjs to start 2. Default: the machine's.
+   */
+  readonly hardwareConcurrency?: number;
+}
+
+export async function openBrowserSession(options: BrowserSessionOptions = {}): Promise<BrowserSession> {
   const out = mkdtempSync(join(tmpdir(), 'ganforge-browser-'));
   await build({
     entryPoints: { 'test-page': join(here, 'test-page.ts'), 'test-worker': join(here, 'test-worker.ts') },
@@ -58,6 +86,7 @@ export async function openBrowserSession(): Promise<BrowserSession> {
   ]) {
     files[`/wasm/${name}`] = readFileSync(join(wasmDist, name));
   }
+  const served: string[] = [];
   const server = createServer((request, response) => {
     const requested = new URL(request.url ?? '/', 'http://localhost').pathname;
     const path = requested === '/' ? '/index.html' : requested;
@@ -66,7 +95,13 @@ export async function openBrowserSession(): Promise<BrowserSession> {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': contentTypes[extname(path)] ?? 'application/octet-stream' }).end(body);
+    served.push(path);
+    response
+      .writeHead(200, {
+        'content-type': contentTypes[extname(path)] ?? 'application/octet-stream',
+        ...(options.crossOriginIsolated ? crossOriginIsolationHeaders : {}),
+      })
+      .end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
@@ -80,6 +115,12 @@ export async function openBrowserSession(): Promise<BrowserSession> {
     page.on('console', (message) => {
       if (message.type() === 'warning' || message.type() === 'error') errors.push(message.text());
     });
+    if (options.hardwareConcurrency !== undefined) {
+      const devtools = await page.context().newCDPSession(page);
+      await devtools.send('Emulation.setHardwareConcurrencyOverride', {
+        hardwareConcurrency: options.hardwareConcurrency,
+      });
+    }
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(
       () => (globalThis as unknown as { ganforgeReady?: boolean }).ganforgeReady === true,
@@ -89,8 +130,17 @@ export async function openBrowserSession(): Promise<BrowserSession> {
       },
     );
     const opened = browser;
+    const browserDevtools = await browser.newBrowserCDPSession();
     return {
       page,
+      served,
+      async workerThreadCpuTicks() {
+        const { processInfo } = (await browserDevtools.send('SystemInfo.getProcessInfo')) as {
+          processInfo: { type: string; id: number }[];
+        };
+        const renderers = processInfo.filter((process) => process.type === 'renderer').map((process) => process.id);
+        return new Map(renderers.flatMap((pid) => dedicatedWorkerThreadTicks(pid)));
+      },
       call: async (name, ...args) => {
         try {
           return (await page.evaluate(
@@ -116,6 +166,22 @@ export async function openBrowserSession(): Promise<BrowserSession> {
     await closeServer(server);
     throw error;
   }
+}
+
+/**
+ * CPU time (clock ticks, utime + stime of /proc/PID/task/TID/stat) of each OS thread of a Chromium
+ * renderer that runs a Web Worker: Chromium names those threads 'DedicatedWorker thread' (the kernel
+ * keeps 15 characters). Linux only, as the machines that run these tests are.
+ */
+function dedicatedWorkerThreadTicks(pid: number): [string, number][] {
+  return readdirSync(`/proc/${pid}/task`)
+    .filter((tid) => readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').startsWith('DedicatedWorker'))
+    .map((tid) => {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      // Fields after the parenthesised name, from field 3 (state): utime and stime are fields 14 and 15.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return [`${pid}/${tid}`, Number(fields[11]) + Number(fields[12])];
+    });
 }
 
 function closeServer(server: Server): Promise<void> {

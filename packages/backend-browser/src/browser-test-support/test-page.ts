@@ -56,6 +56,66 @@ async function chooseWithoutWasmFiles(folder?: string) {
 }
 const api = {
   chooseWithoutWasmFiles,
+  /** Starts WASM through useBackend and says what it reported and logged, and what the page is. */
+  async startWasm() {
+    const logged: string[] = [];
+    const info = await useBackend({ backend: 'wasm', wasmPaths, log: (line) => logged.push(line) });
+    return {
+      info,
+      logged,
+      crossOriginIsolated: globalThis.crossOriginIsolated,
+      logicalCores: navigator.hardwareConcurrency,
+    };
+  },
+
+  /** What a training worker started by this page reports about WASM, after one step of a tiny DCGAN. */
+  async wasmInWorker() {
+    const script = `/test-worker.js?logicalCores=${navigator.hardwareConcurrency}`;
+    const client = connectTrainingWorker(new Worker(script, { type: 'module' }));
+    try {
+      const result = await client.start(
+        {
+          backend: 'wasm',
+          wasmPaths,
+          model: { size: 28, latentDim: 8, filters: 4, seed: 1 },
+          images: tinyImages(4),
+          steps: 1,
+          batchSize: 4,
+        },
+        { onStep: () => undefined },
+      );
+      return result.backend;
+    } finally {
+      client.terminate();
+    }
+  },
+
+  /** `repeats` products of a size x size matrix with itself on the active backend (XNNPACK on WASM). */
+  async multiply(size: number, repeats: number) {
+    const a = tf.randomNormal([size, size], 0, 1, 'float32', 1);
+    for (let i = 1; i < repeats; i++) tf.matMul(a, a).dispose();
+    const last = tf.matMul(a, a);
+    await last.data();
+    tf.dispose([a, last]);
+  },
+
+  /** max |wasm - cpu| of one product (the cpu backend as the independent reference), back on wasm after. */
+  async matMulDifferenceFromCpu(size: number) {
+    const values = Array.from({ length: size * size }, (_, i) => Math.sin(i * 0.61));
+    const product = async () => {
+      const a = tf.tensor2d(values, [size, size]);
+      const result = tf.matMul(a, a);
+      const data = (await result.data()) as Float32Array;
+      tf.dispose([a, result]);
+      return data;
+    };
+    const onWasm = await product();
+    await tf.setBackend('cpu');
+    const onCpu = await product();
+    await tf.setBackend('wasm');
+    return onWasm.reduce((max, value, i) => Math.max(max, Math.abs(value - onCpu[i]!)), 0);
+  },
+
   /** Trains a tiny DCGAN in a worker on one backend; pauses after step 2 and checks no step runs while paused. */
   async trainInWorker(backend: BrowserBackendName) {
     const client = connectTrainingWorker(new Worker('/test-worker.js', { type: 'module' }));
