@@ -19,3 +19,10 @@ export {
 export { defaultNodeAdapters, useBackend, type UseBackendOptions } from './use-backend.js';
 export { nodeVulkanHost, type VulkanAvailability, vulkanAvailability, type VulkanHost } from './vulkan-availability.js';
 export { registerWasmTrainingKernels, wasmAdapter } from '@ganforge/backend-wasm';
+export { nodeWasmAdapter, type NodeWasmAdapterOptions } from './node-wasm-adapter.js';
+export {
+  type CpuTopologySource,
+  defaultWasmThreads,
+  maxWasmThreads,
+  parseWasmThreads,
+} from './wasm-threads/wasm-thread-count.js';

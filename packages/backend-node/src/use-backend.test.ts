@@ -6,9 +6,13 @@ import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { dawnWebGpuAdapter } from './dawn-webgpu-adapter.js';
+import { nodeWasmAdapter } from './node-wasm-adapter.js';
 import type { ExplainedBackendAdapter, UnavailableReason } from './explained-backend-adapter.js';
 import { tensorflowCpuAdapter, tensorflowGpuAdapter } from './tensorflow-adapters.js';
 import { useBackend } from './use-backend.js';
+import { defaultWasmThreads } from './wasm-threads/wasm-thread-count.js';
+
+const threadsHere = defaultWasmThreads() === 1 ? '1 thread' : `${defaultWasmThreads()} threads`;
 
 function fakeAdapter(name: string, available: boolean, calls: string[]): BackendAdapter {
   return {
@@ -34,6 +38,7 @@ function explainedAdapter(name: string, why: UnavailableReason | undefined): Exp
 
 afterEach(() => {
   delete process.env['GANFORGE_BACKEND'];
+  delete process.env['GANFORGE_THREADS'];
 });
 
 describe('useBackend', () => {
@@ -131,7 +136,9 @@ describe('useBackend', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
-      /^\[ganforge\] backend: wasm \(WebAssembly SIMD, 1 thread\) — skipped tensorflow-gpu: [^\n]*\n$/,
+      new RegExp(
+        `^\\[ganforge\\] backend: wasm \\(WebAssembly SIMD, ${threadsHere}\\) — skipped tensorflow-gpu: [^\\n]*\\n$`,
+      ),
     );
   });
 
@@ -151,10 +158,32 @@ describe('useBackend', () => {
 
   it('starts the real wasm backend by default here (tfjs-node is not installed)', async () => {
     const info = await useBackend({ log: false });
-    expect(info).toMatchObject({ name: 'wasm', isGpu: false, threads: 1 });
+    // Every physical core by default (how they are counted is tested in wasm-thread-count.test.ts).
+    expect(info).toMatchObject({ name: 'wasm', isGpu: false, threads: defaultWasmThreads() });
     expect(tf.getBackend()).toBe('wasm');
     await expect(useBackend({ backend: 'cpu', log: false })).resolves.toMatchObject({ name: 'cpu' });
     expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it('says in its line when a thread count went unused because the backend is not wasm', async () => {
+    const messages: string[] = [];
+    await useBackend({ backend: 'cpu', threads: 2, log: (message) => messages.push(message) });
+    expect(messages).toEqual([
+      '[ganforge] backend: cpu (JavaScript CPU) — as requested (options.backend) — options.threads=2 not used: only the wasm backend takes a thread count',
+    ]);
+    messages.length = 0;
+    process.env['GANFORGE_THREADS'] = '4';
+    await useBackend({ backend: 'cpu', log: (message) => messages.push(message) });
+    expect(messages[0]).toMatch(/ — GANFORGE_THREADS=4 not used: only the wasm backend takes a thread count$/);
+  });
+
+  it('stops on a wrong GANFORGE_THREADS instead of falling back to a slower backend', async () => {
+    process.env['GANFORGE_THREADS'] = 'all';
+    const calls: string[] = [];
+    await expect(
+      useBackend({ adapters: [nodeWasmAdapter(), fakeAdapter('slow', true, calls)], log: false }),
+    ).rejects.toThrow(/^GANFORGE_THREADS: expected an integer from 1 to 8 .*received "all"/);
+    expect(calls).toEqual([]);
   });
 
   it('explains how to install tfjs-node when it is forced but missing', async () => {

@@ -1,10 +1,10 @@
-import { wasmAdapter } from '@ganforge/backend-wasm';
 import type { BackendAdapter, BackendInfo } from '@ganforge/core';
 import { BackendUnavailableError, InvalidArgumentError } from '@ganforge/core';
 
 import { type NodeBackendName, nodeBackendNames } from './backend-names.js';
 import { cpuAdapter } from './cpu-adapter.js';
 import { dawnWebGpuAdapter } from './dawn-webgpu-adapter.js';
+import { nodeWasmAdapter } from './node-wasm-adapter.js';
 import type { ExplainedBackendAdapter, UnavailableReason } from './explained-backend-adapter.js';
 import { tensorflowCpuAdapter, tensorflowGpuAdapter } from './tensorflow-adapters.js';
 
@@ -17,24 +17,32 @@ export interface UseBackendOptions {
    * command. `false` for silence. Default: console.error (keeps stdout clean).
    */
   readonly log?: ((message: string) => void) | false;
+  /**
+   * Threads for the wasm backend, an integer from 1 to 8; also read from the GANFORGE_THREADS
+   * environment variable. Default: every physical core, at most 8. The other backends choose their
+   * own threads (libtensorflow, GPUs) or have one (cpu); the report line says when it went unused.
+   */
+  readonly threads?: number;
   /** The adapters to choose from, fastest first (for tests and custom set-ups). */
   readonly adapters?: readonly BackendAdapter[];
 }
 
 /** The default adapters, fastest first. */
-export function defaultNodeAdapters(options: { allowSoftwareWebGpu?: boolean } = {}): BackendAdapter[] {
+export function defaultNodeAdapters(
+  options: { allowSoftwareWebGpu?: boolean; threads?: number } = {},
+): BackendAdapter[] {
   return [
     tensorflowGpuAdapter(),
     tensorflowCpuAdapter(),
     dawnWebGpuAdapter({ allowSoftware: options.allowSoftwareWebGpu }),
-    wasmAdapter(),
+    nodeWasmAdapter({ threads: options.threads }),
     cpuAdapter,
   ];
 }
 
 /**
  * Activates the fastest tfjs backend that works here, or the one asked for, and says which in one
- * line, e.g. `[ganforge] backend: wasm (WebAssembly SIMD, 1 thread) — skipped tensorflow-gpu: not
+ * line, e.g. `[ganforge] backend: wasm (WebAssembly SIMD, 2 threads) — skipped tensorflow-gpu: not
  * installed; tensorflow: not installed; webgpu: no Vulkan loader (libvulkan.so.1) — for native CPU
  * speed: npm install @tensorflow/tfjs-node`. Faster backends are only probed: probing prints nothing.
  * Forcing a backend that is unavailable throws {@link BackendUnavailableError} with the reason and
@@ -43,15 +51,22 @@ export function defaultNodeAdapters(options: { allowSoftwareWebGpu?: boolean } =
  * @example
  * ```ts
  * import { useBackend } from '@ganforge/backend-node';
- * const backend = await useBackend(); // e.g. { name: 'wasm', device: 'WebAssembly SIMD, 1 thread', isGpu: false, threads: 1 }
+ * const backend = await useBackend(); // e.g. { name: 'wasm', device: 'WebAssembly SIMD, 2 threads', isGpu: false, threads: 2 }
  * ```
  */
 export async function useBackend(options: UseBackendOptions = {}): Promise<BackendInfo> {
   const fromEnvironment = process.env['GANFORGE_BACKEND'] || undefined;
   const requested = options.backend ?? fromEnvironment;
   // Asking for WebGPU by name accepts a software adapter; choosing by itself, useBackend does not.
-  const adapters = options.adapters ?? defaultNodeAdapters({ allowSoftwareWebGpu: requested === 'webgpu' });
+  const adapters =
+    options.adapters ?? defaultNodeAdapters({ allowSoftwareWebGpu: requested === 'webgpu', threads: options.threads });
   const log = options.log === false ? undefined : (options.log ?? ((message: string) => console.error(message)));
+  const unusedThreads = (info: BackendInfo) => {
+    const asked = options.threads ?? (process.env['GANFORGE_THREADS'] || undefined);
+    if (asked === undefined || info.name === 'wasm') return '';
+    const source = options.threads !== undefined ? 'options.threads' : 'GANFORGE_THREADS';
+    return ` — ${source}=${asked} not used: only the wasm backend takes a thread count`;
+  };
 
   if (requested !== undefined) {
     const source = options.backend !== undefined ? 'options.backend' : 'GANFORGE_BACKEND';
@@ -60,11 +75,13 @@ export async function useBackend(options: UseBackendOptions = {}): Promise<Backe
       throw new InvalidArgumentError(source, `one of ${adapters.map((a) => a.name).join(', ')}`, requested);
     }
     const info = await adapter.init();
-    log?.(`${backendLine(info)} — as requested (${source === 'options.backend' ? source : `${source}=${requested}`})`);
+    log?.(
+      `${backendLine(info)} — as requested (${source === 'options.backend' ? source : `${source}=${requested}`})${unusedThreads(info)}`,
+    );
     return info;
   }
   const { info, skipped } = await firstAvailable(adapters);
-  log?.(skippedLine(info, skipped));
+  log?.(skippedLine(info, skipped) + unusedThreads(info));
   return info;
 }
 
@@ -102,6 +119,8 @@ async function firstAvailable(
     try {
       return { info: await adapter.init(), skipped };
     } catch (error) {
+      // A wrong setting (e.g. the thread count) is the user's to fix, not a reason to fall back.
+      if (error instanceof InvalidArgumentError) throw error;
       const message = error instanceof Error ? error.message : String(error);
       failures.push(message);
       skipped.push({ name: adapter.name, reason: `failed to start (${message})` });

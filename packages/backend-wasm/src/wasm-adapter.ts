@@ -15,12 +15,18 @@ export interface WasmAdapterOptions {
   readonly wasmPaths?: string | Readonly<Record<string, string>>;
   /** Worker threads for the threaded build (browsers with cross-origin isolation); default: tfjs's choice. */
   readonly threads?: number;
+  /**
+   * Called with the loaded `@tensorflow/tfjs-backend-wasm` module before `tf.setBackend('wasm')`, to
+   * change how the backend starts: `@ganforge/backend-node` registers tfjs's threaded build on
+   * `worker_threads` here, which tfjs does not do under Node by itself.
+   */
+  readonly beforeInit?: (wasm: typeof TfjsBackendWasm) => void;
 }
 
 /**
- * tfjs-backend-wasm (XNNPACK, SIMD) with the kernels it lacks for training registered first. Under
- * Node tfjs runs it single-threaded (tfjs issue #3830); in a cross-origin-isolated page it can
- * use threads.
+ * tfjs-backend-wasm (XNNPACK, SIMD) with the kernels it lacks for training registered first. In a
+ * cross-origin-isolated page tfjs uses its threaded build by itself; under Node it does not (tfjs
+ * issue #3830), and `@ganforge/backend-node`'s adapter starts it through `beforeInit`.
  *
  * @example
  * ```ts
@@ -47,6 +53,7 @@ export function wasmAdapter(options: WasmAdapterOptions = {}): BackendAdapter {
       }
       if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths as Parameters<typeof wasm.setWasmPaths>[0]);
       if (options.threads) wasm.setThreadsCount(options.threads);
+      options.beforeInit?.(wasm);
       registerWasmTrainingKernels();
       if (!(await tf.setBackend('wasm'))) {
         throw new BackendUnavailableError(
@@ -56,7 +63,8 @@ export function wasmAdapter(options: WasmAdapterOptions = {}): BackendAdapter {
       }
       await tf.ready();
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-      const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? Math.max(1, wasm.getThreadsCount()) : 1;
+      // XNNPACK's pool size as the module reports it (-1 or 1 for the single-threaded builds).
+      const threads = Math.max(1, wasm.getThreadsCount());
       return {
         name: 'wasm',
         device: `WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}`,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 
 import { InvalidArgumentError } from '@ganforge/core';
 
-import { backendOption } from './backend-option.js';
+import { backendOption, threadsOption } from './backend-option.js';
 import { integerOption } from './option-parsers.js';
 import { runLimits } from './run-metadata.js';
 
@@ -27,7 +27,8 @@ export function addRunOptions(
     .option('--sample-every <n>', `write ${grid} every n steps`, integerOption(1), defaults.sampleEvery)
     .option('--checkpoint-every <n>', `write ${checkpoint} every n steps`, integerOption(1), defaults.checkpointEvery)
     .option('--seed <n>', 'seed of all randomness', integerOption(...(defaults.seeds ?? runLimits.seed)), 0)
-    .addOption(backendOption());
+    .addOption(backendOption())
+    .addOption(threadsOption());
 }
 
 /** A training command needs `--steps`, `--minutes` or both to know when to stop. */

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { copyingIdentityKernels, isCopyFreeIdentityWrapper, withCopyFreeIdentity } from './copy-free-identity.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input.js';
 import {
@@ -10,6 +11,7 @@ import {
   samePaddingConvolutions,
   withExplicitSamePadding,
 } from './explicit-same-padding.js';
+import { registerFusedActivationGradients } from './fused-activation-gradients.js';
 import { isStridedReductionWrapper, stridedReductions, withStridedReduction } from './strided-reduction.js';
 import { tileConfig } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
@@ -38,7 +40,9 @@ const replacedKernels = [conv2DBackpropInputConfig, tileConfig];
  * called before or after `tf.setBackend('wasm')`. Calling it again does nothing.
  *
  * `Sum` and `Mean` over leading axes (every per-channel gradient sum in NHWC) skip the stock kernels'
- * transpose and give the same bits (see {@link withStridedReduction}).
+ * transpose and give the same bits (see {@link withStridedReduction}); the PReLU and LeakyReLU
+ * gradients run as one-pass kernels on wasm, with the same bits (see {@link registerFusedActivationGradients});
+ * `Identity` and same-dtype `Cast` share their input's data instead of copying it (see {@link withCopyFreeIdentity}).
  *
  * It also works around a stock bug: the wasm convolutions get 'same' padding wrong when a filter
  * dimension is smaller than its stride (see {@link withExplicitSamePadding}).
@@ -92,4 +96,11 @@ export function registerWasmTrainingKernels(): void {
     tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel(withStridedReduction(stock));
   }
+  for (const kernelName of copyingIdentityKernels) {
+    const stock = tf.getKernel(kernelName, 'wasm');
+    if (stock === undefined || isCopyFreeIdentityWrapper(stock.kernelFunc)) continue;
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel(withCopyFreeIdentity(stock));
+  }
+  registerFusedActivationGradients();
 }

@@ -1,12 +1,10 @@
 import { Command } from 'commander';
 
-import { useBackend } from '@ganforge/backend-node';
-
 import { trainDcgan } from '../dcgan-run.js';
 import { demoRun } from '../demo-run.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { machineDescription } from '../machine-description.js';
-import { backendOption } from '../backend-option.js';
+import { backendOption, startBackend, threadsOption } from '../backend-option.js';
 import { positiveNumberOption } from '../option-parsers.js';
 
 export function demoCommand(): Command {
@@ -15,8 +13,9 @@ export function demoCommand(): Command {
     .option('--minutes <m>', 'how long to train', positiveNumberOption, 3)
     .option('--out <folder>', 'run folder', 'runs/demo')
     .addOption(backendOption())
+    .addOption(threadsOption())
     .action(async (options: { minutes: number; out: string; backend?: string }) => {
-      const backend = await useBackend({ backend: options.backend as never });
+      const backend = await startBackend(options);
       console.log(
         `Training a DCGAN on MNIST for ${options.minutes} min on ${backend.device}. Watch ${options.out}/samples.png fill with digits.`,
       );

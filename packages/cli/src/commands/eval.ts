@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 
-import { useBackend } from '@ganforge/backend-node';
 import { InvalidArgumentError } from '@ganforge/core';
 import { writeFileAtomically } from '@ganforge/core/node';
 import {
@@ -15,7 +14,7 @@ import {
 import { loadMnistClassifier } from '@ganforge/metrics/node';
 import * as tf from '@tensorflow/tfjs';
 
-import { backendOption } from '../backend-option.js';
+import { backendOption, startBackend, threadsOption } from '../backend-option.js';
 import { namingPath } from '../file-system-error.js';
 import { namingFlags } from '../flag-names.js';
 import { interruptSignal } from '../interrupt-signal.js';
@@ -51,7 +50,8 @@ function generatedCommand(name: string, description: string): Command {
     .option('--out <file.json>', 'also write the JSON result to this file')
     .option(overwriteFlag, 'replace --out if it exists', false)
     .option('--quiet', 'no progress bar', false)
-    .addOption(backendOption());
+    .addOption(backendOption())
+    .addOption(threadsOption());
 }
 
 /** Checks `--out` before the (long) evaluation starts: a new file, or --overwrite. */
@@ -76,7 +76,7 @@ function checkpointInfo(generator: { folder: string; step: number; ema: boolean 
 async function classifierOutputs(options: GeneratedOptions, metric: string, layer: string, referenceCount: number) {
   await assertReportFile(options);
   const started = Date.now();
-  const backend = await useBackend({ backend: options.backend as never });
+  const backend = await startBackend(options);
   const generator = await loadCheckpointGenerator(options.checkpoint, options.ema);
   let classifier: tf.LayersModel | undefined;
   let progress: EvaluationProgress | undefined;
@@ -151,7 +151,7 @@ function parzenCommand(): Command {
     .action(async (options: GeneratedOptions & { validation: number; test: number; sigma?: number }) => {
       await assertReportFile(options);
       const started = Date.now();
-      const backend = await useBackend({ backend: options.backend as never });
+      const backend = await startBackend(options);
       const generator = await loadCheckpointGenerator(options.checkpoint, options.ema);
       const searching = options.sigma === undefined;
       const validationCount = searching ? options.validation : 0;
@@ -342,6 +342,7 @@ function imageQualityCommand(metric: 'psnr' | 'ssim'): Command {
     .option(overwriteFlag, 'replace --out if it exists', false)
     .option('--quiet', 'no progress bar', false)
     .addOption(backendOption())
+    .addOption(threadsOption())
     .action(
       async (options: {
         sr: string;
@@ -354,7 +355,7 @@ function imageQualityCommand(metric: 'psnr' | 'ssim'): Command {
         backend?: string;
       }) => {
         await assertReportFile(options);
-        await useBackend({ backend: options.backend as never });
+        await startBackend(options);
         const result = await imageFolderQuality(metric, options, (total) =>
           evaluationProgress(metric, total, options.quiet),
         );

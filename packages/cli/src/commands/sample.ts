@@ -3,11 +3,10 @@ import { Command } from 'commander';
 import { CheckpointError, deriveSeed, InvalidArgumentError, loadGenerator } from '@ganforge/core';
 import { FileCheckpointStore } from '@ganforge/core/node';
 import { imageFileFormat, saveImageGrid } from '@ganforge/data/node';
-import { useBackend } from '@ganforge/backend-node';
 import * as tf from '@tensorflow/tfjs';
 
 import { sampleConditions } from '../dcgan-run.js';
-import { backendOption } from '../backend-option.js';
+import { backendOption, startBackend, threadsOption } from '../backend-option.js';
 import { namingPath } from '../file-system-error.js';
 import { assertExistingFolder } from '../input-paths.js';
 import { integerOption } from '../option-parsers.js';
@@ -25,6 +24,7 @@ export function sampleCommand(): Command {
     .option('--no-ema', 'use the trained weights instead of their moving average')
     .option(overwriteFlag, 'replace --out (and its .levels grid for LAPGAN) if it exists', false)
     .addOption(backendOption())
+    .addOption(threadsOption())
     .action(
       async (options: {
         checkpoint: string;
@@ -39,7 +39,7 @@ export function sampleCommand(): Command {
         imageFileFormat(options.out, '--out');
         await assertExistingFolder('--checkpoint', options.checkpoint, 'a run folder written by `ganforge train`');
         await assertWritableOutputFile('--out', options.out, options);
-        await useBackend({ backend: options.backend as never });
+        await startBackend(options);
         if (await isLapGanRun(options.checkpoint)) {
           await assertWritableOutputFile('--out', levelsGridPath(options.out), options);
           return sampleLapGan(options);

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { useBackend } from '@ganforge/backend-node';
 import {
   type Checkpoint,
   CheckpointError,
@@ -27,7 +26,7 @@ import * as tf from '@tensorflow/tfjs';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
 
-import { backendOption } from '../backend-option.js';
+import { backendOption, startBackend, threadsOption } from '../backend-option.js';
 import { cappedTotalSteps } from '../progress.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { namingFlags } from '../flag-names.js';
@@ -166,7 +165,8 @@ function addCommonOptions(command: Command): Command {
     .option('--crops-per-epoch <n>', 'crops per pass over the photos (default 16 per photo)', integerOption(1))
     .option('--lr <rate>', 'Adam learning rate (SRGAN: 1e-4)', positiveNumberOption, 1e-4)
     .option('--seed <n>', 'seed of all randomness', integerOption(...runLimits.seed), 0)
-    .addOption(backendOption());
+    .addOption(backendOption())
+    .addOption(threadsOption());
 }
 
 /** Checks, before any model is built, the folders a super-resolution run reads. */
@@ -263,7 +263,7 @@ async function trainSrresnetInLockedFolder(
 ): Promise<SrresnetTrainingSummary> {
   await assertTrainingFolders(options);
   if (options.init) await checkInitArchitecture(options.init, options as never, explicit);
-  await useBackend({ backend: options.backend as never });
+  await startBackend(options);
   const scale = Number(options.scale) as SrresnetScale;
   let padding = srresnetReceptiveRadius({ blocks: options.blocks, scale });
   let generator: tf.LayersModel;
@@ -349,7 +349,7 @@ async function trainSrganInLockedFolder(
   if (resumed) options = { ...options, ...resumed.run };
   await assertTrainingFolders({ images: options.images, init: resumed ? undefined : options.init });
   if (!resumed && options.init) await checkInitArchitecture(options.init, options as never, explicit);
-  await useBackend({ backend: options.backend as never });
+  await startBackend(options);
   reportResume(resumed?.changes ?? []);
   const scale = Number(options.scale) as SrresnetScale;
   let generator: tf.LayersModel;

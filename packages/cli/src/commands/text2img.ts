@@ -2,7 +2,6 @@ import { join } from 'node:path';
 
 import { Command } from 'commander';
 
-import { useBackend } from '@ganforge/backend-node';
 import { CheckpointError, deriveSeed, InvalidArgumentError, loadGenerator } from '@ganforge/core';
 import { FileCheckpointStore } from '@ganforge/core/node';
 import { imageFileFormat, saveImageGrid } from '@ganforge/data/node';
@@ -10,7 +9,7 @@ import { encodeInChunks } from '@ganforge/text';
 import { loadTextEncoderFile, textEncoderFileName } from '@ganforge/text/node';
 import * as tf from '@tensorflow/tfjs';
 
-import { backendOption } from '../backend-option.js';
+import { backendOption, startBackend, threadsOption } from '../backend-option.js';
 import { namingPath } from '../file-system-error.js';
 import { assertExistingFolder } from '../input-paths.js';
 import { integerOption } from '../option-parsers.js';
@@ -110,6 +109,7 @@ export function text2imgCommand(): Command {
     .option('--no-ema', 'use the trained weights instead of their moving average')
     .option(overwriteFlag, 'replace --out if it exists', false)
     .addOption(backendOption())
+    .addOption(threadsOption())
     .action(
       async (
         captions: string[],
@@ -125,7 +125,7 @@ export function text2imgCommand(): Command {
         },
       ) => {
         imageFileFormat(options.out, '--out'); // refused before the backend starts and the model loads
-        await useBackend({ backend: options.backend as never });
+        await startBackend(options);
         const { step, rows } = await sampleTextToImage({ ...options, captions });
         console.log(`Wrote ${rows} x ${options.count} pictures from step ${step} to ${options.out}`);
       },

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 
 import { Command, Option } from 'commander';
 
-import { useBackend } from '@ganforge/backend-node';
 import {
   adversarialLossNames,
   type Checkpoint,
@@ -16,6 +15,7 @@ import { loadImageFolder, loadMnist, saveImageGrid } from '@ganforge/data/node';
 import { LapGan, lapganLevel, maxPyramidLevels } from '@ganforge/laplacian';
 import * as tf from '@tensorflow/tfjs';
 
+import { startBackend } from '../backend-option.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerChoiceOption, integerOption, positiveNumberOption } from '../option-parsers.js';
 import { trainingProgress } from '../progress.js';
@@ -351,7 +351,7 @@ export function trainLapGanCommand(): Command {
     { sampleEvery: 200, checkpointEvery: 500, perLevel: true },
   ).action(async (options: Record<string, unknown>, command: Command) => {
     assertStopCondition(options);
-    await useBackend({ backend: options['backend'] as never });
+    await startBackend(options);
     const summaries = await trainLapGan(
       {
         model: 'lapgan',

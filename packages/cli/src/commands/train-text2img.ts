@@ -2,7 +2,6 @@ import { join } from 'node:path';
 
 import { Command, Option } from 'commander';
 
-import { useBackend } from '@ganforge/backend-node';
 import { deriveSeed, InvalidArgumentError, type TrainingSummary } from '@ganforge/core';
 import { FileCheckpointStore } from '@ganforge/core/node';
 import { saveImageGrid } from '@ganforge/data/node';
@@ -26,6 +25,7 @@ import {
 import { loadCaptionedImages, loadTextEncoderFile, saveTextEncoder, textEncoderFileName } from '@ganforge/text/node';
 import type * as tf from '@tensorflow/tfjs';
 
+import { startBackend } from '../backend-option.js';
 import { assertExistingFile } from '../input-paths.js';
 import { interruptSignal } from '../interrupt-signal.js';
 import { integerOption, positiveNumberOption } from '../option-parsers.js';
@@ -362,7 +362,7 @@ export function trainText2imgCommand(): Command {
     { sampleEvery: 50, checkpointEvery: 100, seeds: runLimits.textToImageSeed },
   ).action(async (options: Record<string, unknown>, command: Command) => {
     assertStopCondition(options);
-    await useBackend({ backend: options['backend'] as never });
+    await startBackend(options);
     const out = options['out'] as string;
     const summary = await trainTextToImage(
       {

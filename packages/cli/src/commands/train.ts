@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 
 import { adversarialLossNames, type DcganSize } from '@ganforge/core';
-import { useBackend } from '@ganforge/backend-node';
 
+import { startBackend } from '../backend-option.js';
 import { trainDcgan } from '../dcgan-run.js';
 import { integerChoiceOption, integerOption, positiveNumberOption } from '../option-parsers.js';
 import { runLimits } from '../run-metadata.js';
@@ -38,7 +38,7 @@ export function trainCommand(): Command {
     { sampleEvery: 50, checkpointEvery: 100 },
   ).action(async (options: Record<string, unknown>, command: Command) => {
     assertStopCondition(options);
-    await useBackend({ backend: options['backend'] as never });
+    await startBackend(options);
     const signal = interruptSignal();
     const summary = await trainDcgan(
       {

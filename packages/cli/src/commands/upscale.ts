@@ -1,4 +1,3 @@
-import { useBackend } from '@ganforge/backend-node';
 import { describedAs, InvalidArgumentError } from '@ganforge/core';
 import { imageFileFormat, readImage, writeImage } from '@ganforge/data/node';
 import { limitFromEnvironment } from '@ganforge/core/node';
@@ -8,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 
-import { backendOption } from '../backend-option.js';
+import { backendOption, startBackend, threadsOption } from '../backend-option.js';
 import { namingPath } from '../file-system-error.js';
 import { namingFlags } from '../flag-names.js';
 import { assertExistingFile } from '../input-paths.js';
@@ -41,7 +40,7 @@ export async function upscaleFile(input: string, output: string, options: Upscal
   imageFileFormat(output, '<out>');
   await assertExistingFile('<in>', input, 'an existing image file');
   await assertWritableOutputFile('<out>', output, { overwrite: options.overwrite ?? false });
-  await useBackend({ backend: options.backend as never });
+  await startBackend(options);
   const rgba = await namingFlags({ path: '<in>' }, () => readImage(input, { channels: 4 }));
   const [inHeight, inWidth] = rgba.shape;
   const alphaMinimum = tf.tidy(() => rgba.slice([0, 0, 3], [-1, -1, 1]).min());
@@ -175,6 +174,7 @@ export function upscaleCommand(): Command {
     )
     .option(overwriteFlag, 'replace <out> if it exists', false)
     .addOption(backendOption())
+    .addOption(threadsOption())
     .action(async (input: string, output: string, options: UpscaleCommandOptions) => {
       if (input === output) throw new InvalidArgumentError('<out>', 'a file other than <in>', output);
       const started = performance.now();
