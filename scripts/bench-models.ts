@@ -17,9 +17,27 @@ export interface BenchModel {
   build(): { generator: tf.LayersModel; discriminator: tf.LayersModel };
   /** `count` training examples. */
   data(count: number): { real: tf.Tensor; input?: tf.Tensor };
+  /**
+   * Timed steps and warm-up steps of `pnpm bench` unless --steps / --warmup say otherwise: fewer for
+   * the slow models, so that a default run on a 2-core machine ends in about 10-15 minutes.
+   */
+  readonly defaultSteps: number;
+  readonly defaultWarmup: number;
 }
 
 export const benchModels: readonly BenchModel[] = [
+  {
+    // What `ganforge demo` trains (packages/cli/src/demo-run.ts): DCGAN-28 at half the paper's widths
+    // (filters 32), latent 64, batch 32.
+    name: 'dcgan28-demo',
+    batchSize: 32,
+    noiseDim: 64,
+    adversarialWeight: 1,
+    build: () => dcgan({ size: 28, channels: 1, latentDim: 64, filters: 32, seed: 1 }),
+    data: (count) => ({ real: tf.randomUniform([count, 28, 28, 1], -1, 1, 'float32', 2) }),
+    defaultSteps: 10,
+    defaultWarmup: 3,
+  },
   {
     // DCGAN-28 (MNIST size) with the paper's widths (filters 64), batch 64, latent 100.
     name: 'dcgan28',
@@ -28,6 +46,8 @@ export const benchModels: readonly BenchModel[] = [
     adversarialWeight: 1,
     build: () => dcgan({ size: 28, channels: 1, latentDim: 100, filters: 64, seed: 1 }),
     data: (count) => ({ real: tf.randomUniform([count, 28, 28, 1], -1, 1, 'float32', 2) }),
+    defaultSteps: 10,
+    defaultWarmup: 3,
   },
   {
     name: 'dcgan64',
@@ -36,6 +56,9 @@ export const benchModels: readonly BenchModel[] = [
     adversarialWeight: 1,
     build: () => dcgan({ size: 64, channels: 3, latentDim: 100, filters: 64, seed: 1 }),
     data: (count) => ({ real: tf.randomUniform([count, 64, 64, 3], -1, 1, 'float32', 2) }),
+    // ~10 s per step on one thread of a 2-core Xeon (2026-11-29).
+    defaultSteps: 5,
+    defaultWarmup: 1,
   },
   {
     // SRGAN (Ledig et al. 2016): SRResNet with 16 blocks, x4 from 24x24 to 96x96 crops, batch 16,
@@ -51,5 +74,8 @@ export const benchModels: readonly BenchModel[] = [
       real: tf.randomUniform([count, 96, 96, 3], -1, 1, 'float32', 2),
       input: tf.randomUniform([count, 24, 24, 3], -1, 1, 'float32', 3),
     }),
+    // ~30 s per step on one thread of a 2-core Xeon (2026-11-29): three timed steps give a median and a range.
+    defaultSteps: 3,
+    defaultWarmup: 1,
   },
 ];

@@ -1,198 +1,250 @@
-// `pnpm bench`: median ms per D+G training step, per model and backend, for the AdversarialTrainer
-// and for a hand-written raw tfjs loop of the same model (their ratio is the trainer's overhead),
-// and, where `python3 -c "import torch"` works, for the same model in PyTorch. Writes
-// docs/benchmarks.json (results accumulate per machine) and docs/benchmarks.md.
+// `pnpm bench`: GANForge and PyTorch side by side in one run on the same cores. For each model, ms per
+// D+G training step of the AdversarialTrainer, of a hand-written raw tfjs loop of the same model (their
+// ratio is the trainer's overhead) and of the same model in PyTorch (scripts/bench_pytorch.py), with as
+// many threads as the tfjs backend reports; median and min–max of the same number of timed steps per
+// column, warm-up steps untimed. Before timing, it provisions the PyTorch peer (Debian python3-torch
+// + libopenblas0-openmp, scripts/provision-bench-machine.mjs) or prints one line saying why there is
+// no PyTorch column and how to get it. Writes docs/benchmarks.json and the table in docs/benchmarks.md.
 //
-//   pnpm bench [--backends wasm,webgpu,cpu] [--models dcgan28,dcgan64,srresnet16] [--steps 10] [--warmup 3]
-//              [--python /usr/bin/python3] [--json docs/benchmarks.json] [--markdown docs/benchmarks.md]
+//   pnpm bench [--models dcgan28-demo,dcgan28,dcgan64,srresnet16] [--steps N] [--warmup N] [--threads N]
+//              [--backends wasm] [--python /usr/bin/python3] [--no-pytorch]
+//              [--json docs/benchmarks.json] [--markdown docs/benchmarks.md]
+//   pnpm bench --profile [...]: the per-kernel profile instead (scripts/profile-step.ts, its options).
 //
-// PyTorch runs on CUDA when the tfjs backend is on a GPU, else on the CPU with all its cores.
+// --steps / --warmup apply to every model; without them each model takes its own (bench-models.ts:
+// 10 + 3 warm-up for the DCGAN-28s, 5 + 1 for DCGAN-64, 3 + 1 for SRResNet-16). On a GPU backend
+// PyTorch runs on CUDA.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
-import { useBackend } from '@ganforge/backend-node';
 import { AdversarialTrainer, TensorDataset } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 
+import { benchRunMarkdown } from './bench-markdown.js';
 import { type BenchModel, benchModels } from './bench-models.js';
+import { commitName, machineName, startBenchBackend } from './bench-environment.js';
+import { mergeRuns, readRuns, writeRuns } from './bench-runs.js';
+import { summarizeTimes } from './bench-statistics.js';
+import { openmpBlasDirectory, provisionPytorch, selectedBlas } from './provision-bench-machine.js';
 import { rawTfjsLoop } from './raw-tfjs-step.js';
 
-const option = (name: string, fallback: string): string => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1]! : fallback;
-};
-const backends = option('backends', 'wasm').split(',');
-// SRResNet-16 takes tens of seconds per step on a CPU: ask for it by name there (GPU checks include it).
-const modelNames = option('models', 'dcgan28,dcgan64').split(',');
-const steps = Number(option('steps', '10'));
-const warmup = Number(option('warmup', '3'));
-const python = option('python', existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-const root = join(import.meta.dirname, '..');
-const jsonPath = option('json', join(root, 'docs', 'benchmarks.json'));
-const mdPath = option('markdown', join(root, 'docs', 'benchmarks.md'));
-// Next to this script in the repo, or beside the bundle that scripts/gpu-check.sh assembles.
-const pytorchScript = [join(import.meta.dirname, 'bench_pytorch.py'), join(root, 'scripts', 'bench_pytorch.py')].find(
-  (path) => existsSync(path),
-);
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
-interface Result {
-  machine: string;
-  backend: string;
-  device: string;
-  model: string;
-  batchSize: number;
-  trainerMs: number;
-  rawMs: number;
-  pytorch?: { ms: number; threads: number; device: string; torch: string; blas: string };
-  date: string;
+if (process.argv.includes('--profile')) {
+  process.argv.splice(process.argv.indexOf('--profile'), 1);
+  await import('./profile-step.js');
+} else {
+  await bench();
 }
 
-async function timeRaw(model: BenchModel): Promise<number> {
-  const { generator, discriminator } = model.build();
-  const data = model.data(4 * model.batchSize);
-  const loop = rawTfjsLoop(model, generator, discriminator, data);
-  const times: number[] = [];
-  for (let i = 0; i < warmup + steps; i++) {
-    const started = performance.now();
-    await loop.step();
-    if (i >= warmup) times.push(performance.now() - started);
-  }
-  loop.dispose();
-  disposeModels(generator, discriminator, data);
-  return median(times);
-}
-
-async function timeTrainer(model: BenchModel): Promise<number> {
-  const { generator, discriminator } = model.build();
-  const data = model.data(4 * model.batchSize);
-  const dataset = new TensorDataset(data);
-  const trainer = new AdversarialTrainer({
-    generator,
-    discriminator,
-    noise: model.noiseDim ? { dim: model.noiseDim } : false,
-    adversarialWeight: model.adversarialWeight,
-    generatorTerms: model.noiseDim
-      ? []
-      : [
-          {
-            name: 'content',
-            weight: 1,
-            compute: ({ fake, batch }) => tf.losses.meanSquaredError(batch.real, fake) as tf.Scalar,
-          },
-        ],
-  });
-  const stamps: number[] = [];
-  let last = performance.now();
-  await trainer.fit(dataset, {
-    batchSize: model.batchSize,
-    steps: warmup + steps,
-    onStep: () => {
-      const now = performance.now();
-      stamps.push(now - last);
-      last = now;
+async function bench(): Promise<void> {
+  const root = join(import.meta.dirname, '..');
+  const { values } = parseArgs({
+    options: {
+      backends: { type: 'string', default: 'wasm' },
+      models: { type: 'string', default: benchModels.map((model) => model.name).join(',') },
+      steps: { type: 'string' },
+      warmup: { type: 'string' },
+      threads: { type: 'string' },
+      python: { type: 'string', default: existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3' },
+      'no-pytorch': { type: 'boolean', default: false },
+      json: { type: 'string', default: join(root, 'docs', 'benchmarks.json') },
+      markdown: { type: 'string', default: join(root, 'docs', 'benchmarks.md') },
     },
   });
-  trainer.dispose();
-  dataset.dispose();
-  disposeModels(generator, discriminator, data);
-  return median(stamps.slice(warmup));
-}
-
-function disposeModels(
-  generator: tf.LayersModel,
-  discriminator: tf.LayersModel,
-  data: { real: tf.Tensor; input?: tf.Tensor },
-) {
-  tf.dispose([
-    data.real,
-    ...(data.input ? [data.input] : []),
-    ...[...generator.weights, ...discriminator.weights].map((w) => w.read()),
-  ]);
-}
-
-function timePytorch(model: string, batch: number, onGpu: boolean): Result['pytorch'] {
-  if (!pytorchScript) return undefined;
-  try {
-    execFileSync(python, ['-c', onGpu ? 'import torch; assert torch.cuda.is_available()' : 'import torch'], {
-      stdio: 'ignore',
-    });
-  } catch {
-    return undefined;
+  const count = (name: 'steps' | 'warmup' | 'threads', minimum: number): number | undefined => {
+    const text = values[name];
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < minimum) {
+      console.error(`[bench] --${name} must be an integer >= ${minimum}, got ${JSON.stringify(text)}.`);
+      process.exit(2);
+    }
+    return value;
+  };
+  const stepsOption = count('steps', 1);
+  const warmupOption = count('warmup', 0);
+  const threadsOption = count('threads', 1);
+  const modelNames = values.models.split(',');
+  const unknown = modelNames.filter((name) => !benchModels.some((model) => model.name === name));
+  if (unknown.length) {
+    console.error(
+      `[bench] unknown model ${unknown.join(', ')}; choose from ${benchModels.map((m) => m.name).join(', ')}.`,
+    );
+    process.exit(2);
   }
-  const device = onGpu ? ['--device', 'cuda'] : ['--threads', String(cpus().length)];
-  const output = execFileSync(
-    python,
-    [
-      pytorchScript,
-      '--model',
-      model,
-      '--batch',
-      String(batch),
-      '--steps',
-      String(steps),
-      '--warmup',
-      String(warmup),
-      ...device,
-    ],
-    { encoding: 'utf8' },
+  // Next to this script in the repo, or beside the bundle that scripts/gpu-check.sh assembles.
+  const pytorchScript = [join(import.meta.dirname, 'bench_pytorch.py'), join(root, 'scripts', 'bench_pytorch.py')].find(
+    (path) => existsSync(path),
   );
-  return JSON.parse(output.trim().split('\n').at(-1)!) as Result['pytorch'];
-}
 
-const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'} x${cpus().length}`;
-const results: Result[] = [];
-for (const backend of backends) {
-  const info = await useBackend({ backend: backend as never });
-  for (const model of benchModels.filter((m) => modelNames.includes(m.name))) {
-    console.error(`timing ${model.name} (batch ${model.batchSize}) on ${info.name}...`);
-    const rawMs = await timeRaw(model);
-    const trainerMs = await timeTrainer(model);
-    const pytorch = timePytorch(model.name, model.batchSize, info.isGpu);
-    results.push({
-      machine,
+  interface PytorchPeer {
+    readonly torch: string;
+    readonly device: string;
+    readonly threads: number;
+    readonly blas: string;
+    readonly blasLibrary: string;
+  }
+
+  async function timeRaw(model: BenchModel, warmup: number, steps: number): Promise<number[]> {
+    const { generator, discriminator } = model.build();
+    const data = model.data(4 * model.batchSize);
+    const loop = rawTfjsLoop(model, generator, discriminator, data);
+    const times: number[] = [];
+    for (let i = 0; i < warmup + steps; i++) {
+      const started = performance.now();
+      await loop.step();
+      if (i >= warmup) times.push(performance.now() - started);
+    }
+    loop.dispose();
+    disposeModels(generator, discriminator, data);
+    return times;
+  }
+
+  async function timeTrainer(model: BenchModel, warmup: number, steps: number): Promise<number[]> {
+    const { generator, discriminator } = model.build();
+    const data = model.data(4 * model.batchSize);
+    const dataset = new TensorDataset(data);
+    const trainer = new AdversarialTrainer({
+      generator,
+      discriminator,
+      noise: model.noiseDim ? { dim: model.noiseDim } : false,
+      adversarialWeight: model.adversarialWeight,
+      generatorTerms: model.noiseDim
+        ? []
+        : [
+            {
+              name: 'content',
+              weight: 1,
+              compute: ({ fake, batch }) => tf.losses.meanSquaredError(batch.real, fake) as tf.Scalar,
+            },
+          ],
+    });
+    const stamps: number[] = [];
+    let last = performance.now();
+    await trainer.fit(dataset, {
+      batchSize: model.batchSize,
+      steps: warmup + steps,
+      onStep: () => {
+        const now = performance.now();
+        stamps.push(now - last);
+        last = now;
+      },
+    });
+    trainer.dispose();
+    dataset.dispose();
+    disposeModels(generator, discriminator, data);
+    return stamps.slice(warmup);
+  }
+
+  function disposeModels(
+    generator: tf.LayersModel,
+    discriminator: tf.LayersModel,
+    data: { real: tf.Tensor; input?: tf.Tensor },
+  ) {
+    tf.dispose([
+      data.real,
+      ...(data.input ? [data.input] : []),
+      ...[...generator.weights, ...discriminator.weights].map((w) => w.read()),
+    ]);
+  }
+
+  /** Whether PyTorch can run here, after provisioning it on a CPU machine; else the one line saying why not. */
+  function preparePytorch(onGpu: boolean): { ready: true } | { ready: false; message: string } {
+    if (values['no-pytorch']) return { ready: false, message: '[bench] no PyTorch column: --no-pytorch was given.' };
+    if (!pytorchScript)
+      return { ready: false, message: '[bench] no PyTorch column: scripts/bench_pytorch.py is missing.' };
+    if (!onGpu) return provisionPytorch({ python: values.python });
+    try {
+      execFileSync(values.python, ['-c', 'import torch; assert torch.cuda.is_available()'], { stdio: 'ignore' });
+      return { ready: true };
+    } catch {
+      return {
+        ready: false,
+        message: `[bench] no PyTorch column: ${values.python} has no PyTorch with CUDA; pass --python <interpreter that has it>.`,
+      };
+    }
+  }
+
+  function timePytorch(
+    model: BenchModel,
+    warmup: number,
+    steps: number,
+    threads: number,
+    onGpu: boolean,
+  ): { times: number[]; peer: PytorchPeer } {
+    // The OpenMP OpenBLAS is put first on the library path so torch loads it whichever libblas.so.3 the
+    // system selects; bench_pytorch.py reports the libraries really loaded.
+    const environment = onGpu
+      ? process.env
+      : {
+          ...process.env,
+          OMP_NUM_THREADS: String(threads),
+          LD_LIBRARY_PATH: [openmpBlasDirectory, process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':'),
+        };
+    const output = execFileSync(
+      values.python,
+      [
+        pytorchScript!,
+        ...['--model', model.name, '--batch', String(model.batchSize)],
+        ...['--steps', String(steps), '--warmup', String(warmup)],
+        ...(onGpu ? ['--device', 'cuda'] : ['--threads', String(threads)]),
+      ],
+      { encoding: 'utf8', env: environment },
+    );
+    const { times, ...peer } = JSON.parse(output.trim().split('\n').at(-1)!) as PytorchPeer & { times: number[] };
+    return { times, peer };
+  }
+
+  const command = `pnpm bench ${process.argv.slice(2).join(' ')}`.trim();
+  const runs = [];
+  for (const backend of values.backends.split(',')) {
+    const info = await startBenchBackend(backend, threadsOption);
+    const pytorch = preparePytorch(info.isGpu);
+    if (!pytorch.ready) console.error(pytorch.message);
+    // PyTorch gets as many threads as the tfjs backend computes with (native/GPU backends report 0: all cores).
+    const pytorchThreads = info.threads > 0 ? info.threads : cpus().length;
+    let peer: PytorchPeer | undefined;
+    const rows = [];
+    for (const model of benchModels.filter((m) => modelNames.includes(m.name))) {
+      const steps = stepsOption ?? model.defaultSteps;
+      const warmup = warmupOption ?? model.defaultWarmup;
+      console.error(
+        `[bench] ${model.name} (batch ${model.batchSize}) on ${info.name}: ${warmup} warm-up + ${steps} timed steps per column...`,
+      );
+      const raw = summarizeTimes(await timeRaw(model, warmup, steps));
+      const trainer = summarizeTimes(await timeTrainer(model, warmup, steps));
+      let torchSummary;
+      if (pytorch.ready) {
+        const measured = timePytorch(model, warmup, steps, pytorchThreads, info.isGpu);
+        torchSummary = summarizeTimes(measured.times);
+        peer = measured.peer;
+      }
+      rows.push({ model: model.name, batchSize: model.batchSize, warmup, steps, trainer, raw, pytorch: torchSummary });
+      console.error(
+        `  trainer ${trainer.median.toFixed(0)} ms, raw ${raw.median.toFixed(0)} ms` +
+          (torchSummary ? `, PyTorch ${torchSummary.median.toFixed(0)} ms` : ''),
+      );
+    }
+    runs.push({
+      command,
+      date: new Date().toISOString().slice(0, 10),
+      commit: commitName(root),
+      machine: machineName(),
+      node: process.version,
       backend: info.name,
       device: info.device,
-      model: model.name,
-      batchSize: model.batchSize,
-      trainerMs,
-      rawMs,
-      pytorch,
-      date: new Date().toISOString().slice(0, 10),
+      threads: info.threads,
+      pytorch:
+        pytorch.ready && peer
+          ? { ...peer, ...(info.isGpu ? {} : { systemBlas: selectedBlas() }) }
+          : { unavailable: pytorch.ready ? '[bench] no PyTorch column: no model was timed.' : pytorch.message },
+      rows,
     });
-    console.error(
-      `  trainer ${trainerMs.toFixed(0)} ms, raw ${rawMs.toFixed(0)} ms${pytorch ? `, PyTorch ${pytorch.ms.toFixed(0)} ms` : ''}`,
-    );
   }
+
+  await writeRuns(values.json, values.markdown, mergeRuns(readRuns(values.json), runs));
+  for (const run of runs) console.log(`${benchRunMarkdown(run)}\n`);
+  for (const run of runs) if ('unavailable' in run.pytorch) console.error(run.pytorch.unavailable);
 }
-
-// Keep earlier results for other machines, backends and models; replace the ones measured now.
-const key = (r: Result) => `${r.machine}|${r.backend}|${r.model}`;
-const previous: Result[] = existsSync(jsonPath) ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as Result[]) : [];
-const merged = [...previous.filter((r) => !results.some((n) => key(n) === key(r))), ...results];
-writeFileSync(jsonPath, `${JSON.stringify(merged, null, 2)}\n`);
-
-const rows = merged.map((r) => {
-  const overhead = ((r.trainerMs / r.rawMs - 1) * 100).toFixed(1);
-  const torch = r.pytorch
-    ? `${r.pytorch.ms.toFixed(0)} (${r.pytorch.device}, ${r.pytorch.threads} thr, torch ${r.pytorch.torch}) | ${(r.trainerMs / r.pytorch.ms).toFixed(1)}x`
-    : '- | -';
-  return `| ${r.machine} | ${r.backend} (${r.device}) | ${r.model} b${r.batchSize} | ${r.trainerMs.toFixed(0)} | ${r.rawMs.toFixed(0)} | ${overhead}% | ${torch} | ${r.date} |`;
-});
-const table = [
-  '| machine | backend | model | trainer ms/step | raw tfjs ms/step | trainer overhead | PyTorch ms/step | vs PyTorch | date |',
-  '|---|---|---|---|---|---|---|---|---|',
-  ...rows,
-].join('\n');
-const header = '<!-- bench:start -->';
-const footer = '<!-- bench:end -->';
-const current = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : `# Benchmarks\n\n${header}\n${footer}\n`;
-writeFileSync(mdPath, current.replace(new RegExp(`${header}[\\s\\S]*${footer}`), `${header}\n${table}\n${footer}`));
-console.log(table);

@@ -1,12 +1,12 @@
-"""PyTorch peer of `pnpm bench`: the same DCGAN models as scripts/bench-models.ts, same step
-(one D update on real + detached fake, one G update, non-saturating BCE, Adam 2e-4 / 0.5), timed
-the same way (median ms per step after warm-up). Prints one JSON line.
+"""PyTorch peer of `pnpm bench`: the same models as scripts/bench-models.ts, same step (one D update
+on real + detached fake, one G update, non-saturating BCE, Adam 2e-4 / 0.5), timed the same way (ms
+per step after warm-up; `pnpm bench` takes the median and spread). Prints one JSON line: the timed
+steps, torch's version, threads, device, BLAS_INFO and the BLAS/LAPACK libraries this process loaded.
 
-    python3 scripts/bench_pytorch.py --model dcgan28 --batch 64 --steps 10 --warmup 3 [--device cuda]
+    /usr/bin/python3 scripts/bench_pytorch.py --model dcgan28 --batch 64 --steps 10 --warmup 3 --threads 2 [--device cuda]
 """
 import argparse
 import json
-import statistics
 import time
 
 import torch
@@ -89,6 +89,8 @@ def srgan_discriminator(size=96, filters=64):
 
 
 MODELS = {
+    # `ganforge demo` (packages/cli/src/demo-run.ts): half the paper's widths, latent 64.
+    'dcgan28-demo': dict(size=28, channels=1, latent=64, filters=32),
     'dcgan28': dict(size=28, channels=1, latent=100, filters=64),
     'dcgan64': dict(size=64, channels=3, latent=100, filters=64),
     # SRGAN: x4 from 24x24 to 96x96, G loss = pixel MSE + 1e-3 adversarial.
@@ -143,14 +145,25 @@ def main():
         if step >= args.warmup:
             times.append((time.perf_counter() - started) * 1000)
     config = torch.__config__.show()
-    blas = next((line.split('=')[1].split(',')[0].strip() for line in config.splitlines() if 'BLAS_INFO' in line), 'unknown')
+    blas = next((line.split('BLAS_INFO=')[1].split(',')[0].strip() for line in config.splitlines() if 'BLAS_INFO=' in line), 'unknown')
     print(json.dumps({
-        'ms': statistics.median(times),
+        'times': times,
         'torch': torch.__version__,
         'threads': torch.get_num_threads(),
         'device': torch.cuda.get_device_name(0) if device.type == 'cuda' else 'cpu',
         'blas': blas,
+        'blasLibrary': ', '.join(loaded_blas_libraries()) or 'none found',
     }))
+
+
+def loaded_blas_libraries():
+    """The BLAS/LAPACK shared libraries really mapped into this process (not what was meant to be)."""
+    try:
+        with open('/proc/self/maps') as maps:
+            paths = {line.split()[-1] for line in maps if '/' in line}
+    except OSError:
+        return []
+    return sorted(path for path in paths if any(name in path.rsplit('/', 1)[-1] for name in ('blas', 'lapack', 'mkl')))
 
 
 if __name__ == '__main__':

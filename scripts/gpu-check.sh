@@ -7,7 +7,7 @@
 # DIR holds: this machine's node binary (xz), the benchmark bundled with esbuild, the `webgpu` package's
 # dawn.node, tfjs-backend-wasm's .wasm files, Debian's Vulkan/GL loader .debs, and bench_pytorch.py.
 # Results land in $OUT (or DIR/results) as benchmarks.json / benchmarks.md; merge them into docs/ with
-# `node scripts/merge-benchmarks.mjs <benchmarks.json>`.
+# `npx tsx scripts/merge-benchmarks.ts <benchmarks.json>`.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
