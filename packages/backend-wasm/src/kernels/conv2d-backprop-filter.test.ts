@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createConv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels.js';
@@ -230,7 +230,7 @@ describe('Conv2DBackpropFilter on wasm', () => {
     },
   );
 
-  it.each(['auto', 'dilatedCorrelation', 'patchesMatMul'] as const)(
+  it.each(['auto', 'dilatedCorrelation', 'patchesMatMul', 'im2colMatMul'] as const)(
     'tf.grads of tf.conv2d matches cpu on 150 random geometries (seeds 1..150), strategy %s',
     async (strategy) => {
       await withWasmKernel(createConv2DBackpropFilterConfig(strategy), async () => {
@@ -246,7 +246,7 @@ describe('Conv2DBackpropFilter on wasm', () => {
     },
   );
 
-  it.each(['dilatedCorrelation', 'patchesMatMul'] as const)(
+  it.each(['dilatedCorrelation', 'patchesMatMul', 'im2colMatMul'] as const)(
     'the kernel matches cpu with dimRoundingMode and NCHW on 80 random geometries (seeds 1001..1080), strategy %s',
     async (strategy) => {
       await withWasmKernel(createConv2DBackpropFilterConfig(strategy), async () => {
@@ -259,6 +259,45 @@ describe('Conv2DBackpropFilter on wasm', () => {
             ['dW'],
           );
         }
+      });
+    },
+  );
+
+  it('im2colMatMul matches cpu when it builds patches one image at a time (maxPatchFloats 1), 60 random geometries (seeds 401..460)', async () => {
+    await withWasmKernel(createConv2DBackpropFilterConfig('im2colMatMul', { maxPatchFloats: 1 }), async () => {
+      for (let seed = 401; seed <= 460; seed++) {
+        const c = { ...randomConvCase(seededRandom(seed)), batch: 3 };
+        await expectWasmMatchesCpu(`chunked seed ${seed} ${describeCase(c)}`, conv2dGradients(c, seed), [
+          'y',
+          'dx',
+          'dW',
+        ]);
+      }
+    });
+  });
+
+  it.each(['auto', 'im2colMatMul'] as const)(
+    'strategy %s keeps tf.memory().numTensors and the backend data flat across repeated gradients',
+    async (strategy) => {
+      await withWasmKernel(createConv2DBackpropFilterConfig(strategy, { maxPatchFloats: 100 }), async () => {
+        const c: ConvCase = {
+          batch: 3,
+          height: 9,
+          width: 8,
+          inChannels: 2,
+          outChannels: 5,
+          filterHeight: 4,
+          filterWidth: 4,
+          strides: [2, 2],
+          pad: 'same',
+        };
+        const compute = conv2dGradients(c, 7);
+        tf.dispose(tf.tidy(compute));
+        const tensors = tf.memory().numTensors;
+        const dataIds = tf.engine().backend.numDataIds();
+        for (let step = 0; step < 3; step++) tf.dispose(tf.tidy(compute));
+        expect(tf.memory().numTensors).toBe(tensors);
+        expect(tf.engine().backend.numDataIds()).toBe(dataIds);
       });
     },
   );

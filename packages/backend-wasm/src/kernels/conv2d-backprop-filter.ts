@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { type FilterGradientWindow, filterGradientWindow } from './filter-gradient-window.js';
+import { im2colBackpropFilter } from './im2col-backprop-filter.js';
+import { type PatchMatrixOptions, patchGeometry } from './patch-rows.js';
 import { type WasmKernelScope, withWasmKernelScope } from './run-wasm-kernel.js';
 
 /**
@@ -12,11 +14,15 @@ import { type WasmKernelScope, withWasmKernelScope } from './run-wasm-kernel.js'
  * - `patchesMatMul`: im2col by a `Conv2D` of x with a one-hot filter (each output channel copies one
  *   (kh, kw, ci) tap), then ONE `BatchMatMul` patches^T x dy. The one-hot conv costs
  *   (kh*kw*ci)^2 per output pixel, so this only pays for few taps (e.g. a 1-channel input layer).
+ * - `im2colMatMul`: im2col by a heap loop, then ONE `BatchMatMul` per chunk of images (see
+ *   {@link im2colBackpropFilter}). Measured (scripts/conv-gradient-bench.ts, 1 thread) at the
+ *   DCGAN and SRResNet shapes it is no faster than `dilatedCorrelation` (tfjs-wasm's BatchMatMul
+ *   packs the fresh patch matrix as transposed weights on every call), so `auto` does not pick it.
  * - `auto`: `patchesMatMul` when kh*kw*ci <= min(co, 64), else `dilatedCorrelation`. At the DCGAN-28
  *   first layer (4x4x1 -> 64, batch 64) that is ~1 ms instead of 5.8 ms; with 4x4x64 taps the
  *   dilated correlation runs at forward-conv speed.
  */
-export type Conv2DBackpropFilterStrategy = 'auto' | 'dilatedCorrelation' | 'patchesMatMul';
+export type Conv2DBackpropFilterStrategy = 'auto' | 'dilatedCorrelation' | 'patchesMatMul' | 'im2colMatMul';
 
 const maxPatchTaps = 64;
 
@@ -31,7 +37,10 @@ const maxPatchTaps = 64;
  * tf.registerKernel(createConv2DBackpropFilterConfig('dilatedCorrelation'));
  * ```
  */
-export function createConv2DBackpropFilterConfig(strategy: Conv2DBackpropFilterStrategy = 'auto'): tf.KernelConfig {
+export function createConv2DBackpropFilterConfig(
+  strategy: Conv2DBackpropFilterStrategy = 'auto',
+  options: PatchMatrixOptions = {},
+): tf.KernelConfig {
   return {
     kernelName: tf.Conv2DBackpropFilter,
     backendName: 'wasm',
@@ -67,6 +76,13 @@ export function createConv2DBackpropFilterConfig(strategy: Conv2DBackpropFilterS
         if (geometry.rows.keptInput === 0 || geometry.cols.keptInput === 0) {
           // Every tap reads padding only.
           return scope.run('Fill', {}, { shape: [...filterShape], value: 0, dtype: 'float32' });
+        }
+        if (strategy === 'im2colMatMul') {
+          const { run } = scope;
+          const xNhwc = channelsLast ? x : run('Transpose', { x }, { perm: [0, 2, 3, 1] });
+          const dyNhwc = channelsLast ? dy : run('Transpose', { x: dy }, { perm: [0, 2, 3, 1] });
+          const geometry = patchGeometry(convInfo, dyHeight, dyWidth);
+          return im2colBackpropFilter(scope, xNhwc, dyNhwc, geometry, filterShape, options.maxPatchFloats);
         }
         return usePatches ? patchesMatMul(scope, x, dy, geometry) : dilatedCorrelation(scope, x, dy, geometry);
       });

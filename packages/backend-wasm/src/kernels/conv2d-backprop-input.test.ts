@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createConv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels.js';
@@ -271,7 +271,7 @@ describe('Conv2DBackpropInput on wasm', () => {
     },
   );
 
-  it.each(['auto', 'perPhase', 'mergedPhases'] as const)(
+  it.each(['auto', 'perPhase', 'mergedPhases', 'matMulCol2im'] as const)(
     'tf.conv2dTranspose and its gradients match cpu on 150 random geometries (seeds 201..350), strategy %s',
     async (strategy) => {
       await withWasmKernel(createConv2DBackpropInputConfig(strategy), async () => {
@@ -287,7 +287,7 @@ describe('Conv2DBackpropInput on wasm', () => {
     },
   );
 
-  it.each(['perPhase', 'mergedPhases'] as const)(
+  it.each(['perPhase', 'mergedPhases', 'matMulCol2im'] as const)(
     'the kernel matches cpu with dimRoundingMode and NCHW on 80 random geometries (seeds 2001..2080), strategy %s',
     async (strategy) => {
       await withWasmKernel(createConv2DBackpropInputConfig(strategy), async () => {
@@ -300,6 +300,45 @@ describe('Conv2DBackpropInput on wasm', () => {
             ['dx'],
           );
         }
+      });
+    },
+  );
+
+  it('matMulCol2im matches cpu when it multiplies one image at a time (maxPatchFloats 1), 60 random geometries (seeds 401..460)', async () => {
+    await withWasmKernel(createConv2DBackpropInputConfig('matMulCol2im', { maxPatchFloats: 1 }), async () => {
+      for (let seed = 401; seed <= 460; seed++) {
+        const c = { ...randomConvCase(seededRandom(seed)), batch: 3 };
+        await expectWasmMatchesCpu(`chunked seed ${seed} ${describeCase(c)}`, conv2dTransposeWithGradients(c, seed), [
+          'y',
+          'dx',
+          'dFilter',
+        ]);
+      }
+    });
+  });
+
+  it.each(['auto', 'matMulCol2im'] as const)(
+    'strategy %s keeps tf.memory().numTensors and the backend data flat across repeated gradients',
+    async (strategy) => {
+      await withWasmKernel(createConv2DBackpropInputConfig(strategy, { maxPatchFloats: 100 }), async () => {
+        const c: ConvCase = {
+          batch: 3,
+          height: 9,
+          width: 8,
+          inChannels: 2,
+          outChannels: 5,
+          filterHeight: 4,
+          filterWidth: 4,
+          strides: [2, 2],
+          pad: 'same',
+        };
+        const compute = conv2dTransposeWithGradients(c, 7);
+        tf.dispose(tf.tidy(compute));
+        const tensors = tf.memory().numTensors;
+        const dataIds = tf.engine().backend.numDataIds();
+        for (let step = 0; step < 3; step++) tf.dispose(tf.tidy(compute));
+        expect(tf.memory().numTensors).toBe(tensors);
+        expect(tf.engine().backend.numDataIds()).toBe(dataIds);
       });
     },
   );

@@ -1,25 +1,33 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
+import { col2imBackpropInput, prefersMatMulCol2im } from './col2im-backprop-input.js';
+import { type PatchMatrixOptions, patchGeometry } from './patch-rows.js';
 import { mergedPhaseBackpropInput, prefersMergedPhases } from './merged-phase-backprop-input.js';
 import { withWasmKernelScope } from './run-wasm-kernel.js';
 import { subPixelBackpropInput } from './sub-pixel-backprop-input.js';
 import { subPixelAxis } from './sub-pixel-phases.js';
 
 /**
- * How the input gradient is computed (both are sub-pixel decompositions, see {@link subPixelAxis}):
- * - `perPhase`: one XNNPACK `Conv2D` per stride phase, concatenated and interleaved.
+ * How the input gradient is computed:
+ * - `perPhase`: one XNNPACK `Conv2D` per stride phase, concatenated and interleaved (sub-pixel
+ *   decomposition, see {@link subPixelAxis}).
  * - `mergedPhases`: ONE `Conv2D` whose output channels are (phase, channel), over a window that
- *   fits every phase (some zero taps); cheaper when dx has few channels.
- * - `auto`: the cheaper of the two by {@link prefersMergedPhases}.
+ *   fits every phase (some zero taps).
+ * - `matMulCol2im`: ONE XNNPACK matrix product dy x W^T into patch rows, then col2im (a heap loop),
+ *   see {@link col2imBackpropInput}.
+ * - `auto`: `matMulCol2im` when dx has few channels and dy enough ({@link prefersMatMulCol2im}),
+ *   else the cheaper sub-pixel form by {@link prefersMergedPhases}. Large layers stay on
+ *   convolutions: they run at forward-conv speed and scale with XNNPACK's threads.
  */
-export type Conv2DBackpropInputStrategy = 'auto' | 'perPhase' | 'mergedPhases';
+export type Conv2DBackpropInputStrategy = 'auto' | 'perPhase' | 'mergedPhases' | 'matMulCol2im';
 
 /**
  * Makes a `Conv2DBackpropInput` kernel for the wasm backend: the input gradient of a 2-D
  * convolution, which is also every `conv2dTranspose` forward pass. tfjs-backend-wasm 4.22 ships
  * this kernel as a single-threaded scalar loop; this one runs XNNPACK convolutions on the stride
- * phases and interleaves them with a transpose.
+ * phases and interleaves them with a transpose, or (few dx channels) one XNNPACK matrix product
+ * and a col2im.
  *
  * @example
  * ```ts
@@ -28,7 +36,10 @@ export type Conv2DBackpropInputStrategy = 'auto' | 'perPhase' | 'mergedPhases';
  * tf.registerKernel(createConv2DBackpropInputConfig('perPhase'));
  * ```
  */
-export function createConv2DBackpropInputConfig(strategy: Conv2DBackpropInputStrategy = 'auto'): tf.KernelConfig {
+export function createConv2DBackpropInputConfig(
+  strategy: Conv2DBackpropInputStrategy = 'auto',
+  options: PatchMatrixOptions = {},
+): tf.KernelConfig {
   return {
     kernelName: tf.Conv2DBackpropInput,
     backendName: 'wasm',
@@ -52,6 +63,14 @@ export function createConv2DBackpropInputConfig(strategy: Conv2DBackpropInputStr
         const { run } = scope;
         // XNNPACK convolutions are NHWC only; NCHW callers pay two transposes.
         const dyNhwc = channelsLast ? dy : run('Transpose', { x: dy }, { perm: [0, 2, 3, 1] });
+        if (
+          strategy === 'matMulCol2im' ||
+          (strategy === 'auto' && prefersMatMulCol2im(inChannels, convInfo.outChannels))
+        ) {
+          const geometry = patchGeometry(convInfo, dyNhwc.shape[1]!, dyNhwc.shape[2]!);
+          const dx = col2imBackpropInput(scope, dyNhwc, filter, geometry, options.maxPatchFloats);
+          return channelsLast ? dx : run('Transpose', { x: dx }, { perm: [0, 3, 1, 2] });
+        }
         // dy's channels are the correlation's input channels: [kh, kw, in, out] -> [kh*kw, out*in].
         const swapped = run('Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
         const filterByTap = run('Reshape', { x: swapped }, { shape: [filterHeight * filterWidth, -1] });
