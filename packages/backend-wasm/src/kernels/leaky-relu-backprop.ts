@@ -22,7 +22,10 @@ export const leakyReluBackpropConfig: tf.KernelConfig = {
     const dy = wasm.typedArrayFromHeap(operands.dy) as Float32Array;
     const x = wasm.typedArrayFromHeap(operands.x) as Float32Array;
     const dx = wasm.typedArrayFromHeap(out) as Float32Array;
-    for (let index = 0; index < dx.length; index++) dx[index] = x[index]! > 0 ? dy[index]! : dy[index]! * alpha;
+    // Branch-free (signs of activations are a coin flip for the branch predictor): the factor is
+    // exactly 1 or alpha (alpha + (1 - alpha) is 1 in double precision for a float32 alpha).
+    const rest = 1 - alpha;
+    for (let index = 0; index < dx.length; index++) dx[index] = dy[index]! * (alpha + +(x[index]! > 0) * rest);
     return out;
   },
 };

@@ -53,7 +53,10 @@ export const preluBackpropInputConfig: tf.KernelConfig = {
     const { dy, x, alpha, out: dx } = views(wasm, operands, out);
     const channels = alpha.length;
     for (let index = 0, channel = 0; index < dx.length; index++) {
-      dx[index] = x[index]! > 0 ? dy[index]! : dy[index]! * alpha[channel]!;
+      // Branch-free (signs of activations are a coin flip for the branch predictor): the factor is
+      // exactly 1 or alpha (alpha + (1 - alpha) is 1 in double precision for a float32 alpha).
+      const slope = alpha[channel]!;
+      dx[index] = dy[index]! * (slope + +(x[index]! > 0) * (1 - slope));
       if (++channel === channels) channel = 0;
     }
     return out;
@@ -64,7 +67,9 @@ export const preluBackpropInputConfig: tf.KernelConfig = {
  * d alpha = sum over the broadcast (leading) axes of (x > 0 ? 0 : dy * x): tfjs's PReLU slope
  * gradient `sum(where(x > 0, zerosLike(dy), dy * x), axes)` (Greater, ZerosLike, Multiply,
  * Select and a Sum that transposes) in one pass. Each slope adds its terms in the order the
- * stock Sum does (leading axes in row-major order, float32), so the bits are the same.
+ * stock Sum does (leading axes in row-major order, float32), so the bits are the same, except
+ * where dy or x is infinite or NaN at an x > 0: tfjs drops that term, here it makes the
+ * slope's gradient NaN (dx or the activation is already non-finite there).
  */
 export const preluBackpropAlphaConfig: tf.KernelConfig = {
   kernelName: preluBackpropAlphaKernelName,
@@ -78,13 +83,17 @@ export const preluBackpropAlphaConfig: tf.KernelConfig = {
     const fround = Math.fround;
     if (channels === x.length) {
       // Nothing is broadcast, so tfjs sums nothing: the terms themselves.
-      for (let index = 0; index < x.length; index++) sums[index] = x[index]! > 0 ? 0 : dy[index]! * x[index]!;
+      for (let index = 0; index < x.length; index++) {
+        sums[index] = fround(dy[index]! * x[index]!) * +(x[index]! <= 0);
+      }
       return out;
     }
     sums.fill(0);
     for (let index = 0, channel = 0; index < x.length; index++) {
+      // Branch-free: the product times (x <= 0) is dy * x where x <= 0 and a zero where x > 0,
+      // which leaves a float32 sum unchanged (it never is -0), so each slope gets tfjs's bits.
       const value = x[index]!;
-      sums[channel] = sums[channel]! + (value > 0 ? 0 : fround(dy[index]! * value));
+      sums[channel] = sums[channel]! + fround(dy[index]! * value) * +(value <= 0);
       if (++channel === channels) channel = 0;
     }
     return out;
