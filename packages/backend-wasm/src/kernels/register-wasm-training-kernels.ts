@@ -12,6 +12,7 @@ import {
   withExplicitSamePadding,
 } from './explicit-same-padding.js';
 import { registerFusedActivationGradients } from './fused-activation-gradients.js';
+import { registerReductionGradients } from './reduction-gradients.js';
 import { isStridedReductionWrapper, stridedReductions, withStridedReduction } from './strided-reduction.js';
 import { tileConfig } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
@@ -42,7 +43,8 @@ const replacedKernels = [conv2DBackpropInputConfig, tileConfig];
  * `Sum` and `Mean` over leading axes (every per-channel gradient sum in NHWC) skip the stock kernels'
  * transpose and give the same bits (see {@link withStridedReduction}); the PReLU and LeakyReLU
  * gradients run as one-pass kernels on wasm, with the same bits (see {@link registerFusedActivationGradients});
- * `Identity` and same-dtype `Cast` share their input's data instead of copying it (see {@link withCopyFreeIdentity}).
+ * `Identity` and same-dtype `Cast` share their input's data instead of copying it (see {@link withCopyFreeIdentity});
+ * the gradients of `Sum` and `Mean` broadcast once instead of multiplying by ones (see {@link registerReductionGradients}).
  *
  * It also works around a stock bug: the wasm convolutions get 'same' padding wrong when a filter
  * dimension is smaller than its stride (see {@link withExplicitSamePadding}).
@@ -103,4 +105,5 @@ export function registerWasmTrainingKernels(): void {
     tf.registerKernel(withCopyFreeIdentity(stock));
   }
   registerFusedActivationGradients();
+  registerReductionGradients();
 }
