@@ -26,7 +26,11 @@ export function machineName(): string {
 /** The commit measured, marked when the working tree has uncommitted changes to tracked files. */
 export function commitName(root: string): string {
   try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
       cwd: root,
       encoding: 'utf8',

@@ -56,7 +56,7 @@ export const benchModels: readonly BenchModel[] = [
     adversarialWeight: 1,
     build: () => dcgan({ size: 64, channels: 3, latentDim: 100, filters: 64, seed: 1 }),
     data: (count) => ({ real: tf.randomUniform([count, 64, 64, 3], -1, 1, 'float32', 2) }),
-    // ~10 s per step on one thread of a 2-core Xeon (2026-11-29).
+    // ~8 s per step on one thread of a 2-core AMD EPYC (2026-11-29, before issue 13's kernels).
     defaultSteps: 5,
     defaultWarmup: 1,
   },
@@ -74,7 +74,8 @@ export const benchModels: readonly BenchModel[] = [
       real: tf.randomUniform([count, 96, 96, 3], -1, 1, 'float32', 2),
       input: tf.randomUniform([count, 24, 24, 3], -1, 1, 'float32', 3),
     }),
-    // ~30 s per step on one thread of a 2-core Xeon (2026-11-29): three timed steps give a median and a range.
+    // ~40 s per step on one thread of a 2-core AMD EPYC (2026-11-29, before issue 13's kernels): three
+    // timed steps give a median and a range.
     defaultSteps: 3,
     defaultWarmup: 1,
   },
