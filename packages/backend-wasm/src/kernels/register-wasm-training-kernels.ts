@@ -12,6 +12,7 @@ import {
   withExplicitSamePadding,
 } from './explicit-same-padding.js';
 import { registerFusedActivationGradients } from './fused-activation-gradients.js';
+import { isBranchFreeLeakyReluWrapper, withBranchFreeLeakyRelu } from './leaky-relu.js';
 import { registerReductionGradients } from './reduction-gradients.js';
 import { isStridedReductionWrapper, stridedReductions, withStridedReduction } from './strided-reduction.js';
 import { tileConfig } from './tile.js';
@@ -44,7 +45,8 @@ const replacedKernels = [conv2DBackpropInputConfig, tileConfig];
  * transpose and give the same bits (see {@link withStridedReduction}); the PReLU and LeakyReLU
  * gradients run as one-pass kernels on wasm, with the same bits (see {@link registerFusedActivationGradients});
  * `Identity` and same-dtype `Cast` share their input's data instead of copying it (see {@link withCopyFreeIdentity});
- * the gradients of `Sum` and `Mean` broadcast once instead of multiplying by ones (see {@link registerReductionGradients}).
+ * the gradients of `Sum` and `Mean` broadcast once instead of multiplying by ones (see {@link registerReductionGradients});
+ * `LeakyRelu` runs without a branch per element (see {@link withBranchFreeLeakyRelu}).
  *
  * It also works around a stock bug: the wasm convolutions get 'same' padding wrong when a filter
  * dimension is smaller than its stride (see {@link withExplicitSamePadding}).
@@ -103,6 +105,11 @@ export function registerWasmTrainingKernels(): void {
     if (stock === undefined || isCopyFreeIdentityWrapper(stock.kernelFunc)) continue;
     tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel(withCopyFreeIdentity(stock));
+  }
+  const leakyRelu = tf.getKernel(tf.LeakyRelu, 'wasm');
+  if (leakyRelu !== undefined && !isBranchFreeLeakyReluWrapper(leakyRelu.kernelFunc)) {
+    tf.unregisterKernel(tf.LeakyRelu, 'wasm');
+    tf.registerKernel(withBranchFreeLeakyRelu(leakyRelu));
   }
   registerFusedActivationGradients();
   registerReductionGradients();
