@@ -2,6 +2,13 @@ import { fileURLToPath } from 'node:url';
 
 import { defineConfig } from 'vite';
 
+// Cross-origin isolation lets tfjs-backend-wasm use its threaded build (SharedArrayBuffer); both
+// servers send it, and a site that hosts the built page must send the same two headers.
+const crossOriginIsolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 const packages = (path: string) => fileURLToPath(new URL(`../../packages/${path}`, import.meta.url));
 
 export default defineConfig({
@@ -14,6 +21,15 @@ export default defineConfig({
       '@ganforge/backend-browser': packages('backend-browser/src/index.ts'),
     },
   },
-  worker: { format: 'es' },
+  server: { headers: crossOriginIsolation },
+  preview: { headers: crossOriginIsolation },
+  worker: {
+    format: 'es',
+    // tfjs-backend-wasm hands its threads the text of its threaded module's factory (Function#toString),
+    // which must not depend on the bundle around it. The minifier's compress pass turns the factory's
+    // `typeof _scriptDir !== 'undefined'` into `e !== void 0`, a ReferenceError in every thread, and
+    // training would hang; renaming alone (mangle) keeps the check safe.
+    rolldownOptions: { output: { minify: { compress: false, mangle: true } } },
+  },
   build: { target: 'es2022' },
 });

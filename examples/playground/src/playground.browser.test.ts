@@ -1,32 +1,42 @@
-import { readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 
 import { chromium } from 'playwright-core';
-import { build } from 'vite';
+import { build, createServer, preview } from 'vite';
 import { expect, it } from 'vitest';
 
 import { chromiumLaunchOptions } from '../../../test-support/chromium-launch-options.js';
 
-// End to end: build the playground with Vite, open it in Chromium, train on WASM in the worker and
-// watch the page update. PLAYGROUND_SCREENSHOT=path saves a screenshot (docs/images/playground.png).
+// End to end: build the playground with Vite, serve it with `vite preview` (vite.config.ts), open it in
+// Chromium, train on WASM in the worker and watch the page update. PLAYGROUND_SCREENSHOT=path saves a
+// screenshot (docs/images/playground.png).
 const root = new URL('..', import.meta.url).pathname;
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+const listen = { host: '127.0.0.1', port: 0, strictPort: false } as const;
 
-it('trains a DCGAN in a worker and draws its samples, with the page responsive', async () => {
+it('the dev server sends the cross-origin isolation headers that WASM threads need', async () => {
+  const server = await createServer({ root, logLevel: 'error', server: { ...listen, hmr: false } });
+  await server.listen();
+  try {
+    const url = server.resolvedUrls!.local[0]!;
+    for (const path of ['', 'src/training.worker.ts']) {
+      const response = await fetch(new URL(path, url));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    }
+  } finally {
+    await server.close();
+  }
+}, 120_000);
+
+it('trains a DCGAN in a worker and draws its samples, with the page responsive and cross-origin isolated', async () => {
   await build({ root, logLevel: 'error', build: { outDir: join(root, 'dist'), emptyOutDir: true } });
-  const server = createServer((request, response) => {
-    const path = join(root, 'dist', new URL(request.url ?? '/', 'http://x').pathname);
-    const file = statSync(path, { throwIfNoEntry: false })?.isFile() ? path : join(root, 'dist', 'index.html');
-    response
-      .writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
-      .end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const server = await preview({ root, logLevel: 'error', preview: listen });
   const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const page = await browser.newPage({ viewport: { width: 900, height: 560 } });
-    await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+    await page.goto(server.resolvedUrls!.local[0]!);
+    // The preview server's headers make the page cross-origin isolated: tfjs's threaded WASM build can start.
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     await page.selectOption('#backend', 'wasm');
     await page.fill('#steps', process.env['PLAYGROUND_STEPS'] ?? '50');
     // Count the spinner's frames while the worker trains: it only turns while the UI thread is free.
@@ -39,17 +49,28 @@ it('trains a DCGAN in a worker and draws its samples, with the page responsive',
         subtree: true,
       });
     });
-    await page.click('#start');
-    await page.waitForFunction(
-      () => document.getElementById('status')?.textContent?.includes('checkpoint is saved'),
-      undefined,
-      {
-        timeout: 600_000,
-      },
+    // An uncaught error (e.g. in tfjs's WASM threads, which leaves training waiting forever) fails at once.
+    const warnings: string[] = [];
+    page.on('console', (message) => void (message.type() === 'warning' && warnings.push(message.text())));
+    const pageError = new Promise<never>((_, reject) =>
+      page.on('pageerror', (error) =>
+        reject(new Error(`the page threw: ${error.message}; console warnings: ${warnings.join(' | ')}`)),
+      ),
     );
+    await page.click('#start');
+    await Promise.race([
+      page.waitForFunction(
+        () => document.getElementById('status')?.textContent?.includes('checkpoint is saved'),
+        undefined,
+        { timeout: 600_000 },
+      ),
+      pageError,
+    ]);
     const status = (await page.textContent('#status'))!;
     expect(status).toMatch(/step \d+ \/ \d+/);
-    expect(status).toContain('Done on WebAssembly');
+    // 'WebAssembly SIMD, N threads', or '1 thread' with the reason; never 'not cross-origin isolated'.
+    expect(status).toMatch(/Done on WebAssembly SIMD, \d+ threads?/);
+    expect(status).not.toContain('not cross-origin isolated');
     // The samples canvas holds a grid with both dark and bright pixels (not a blank canvas).
     const spread = await page.evaluate(() => {
       const canvas = document.getElementById('samples') as HTMLCanvasElement;
@@ -71,6 +92,6 @@ it('trains a DCGAN in a worker and draws its samples, with the page responsive',
     if (process.env['PLAYGROUND_SCREENSHOT']) await page.screenshot({ path: process.env['PLAYGROUND_SCREENSHOT'] });
   } finally {
     await browser.close();
-    server.close();
+    await server.close();
   }
 }, 900_000);
