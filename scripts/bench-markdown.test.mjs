@@ -82,6 +82,13 @@ describe('benchRunMarkdown', () => {
     );
   });
 
+  it('says in the row when PyTorch failed on that model', () => {
+    const failed = { ...run, rows: [{ ...run.rows[0], pytorch: undefined, pytorchError: 'exit 1' }] };
+    expect(benchRunMarkdown(failed).split('\n').at(-1)).toBe(
+      '| dcgan28 | 64 | 10 (3) | 952 (930–1011) | 870 (861–901) | +9.5% | failed (exit 1) | – |',
+    );
+  });
+
   it('shows one decimal below 100 ms', () => {
     expect(formatSpread(summary(45.25, 9.96, 120.4))).toBe('45.3 (10.0–120)');
   });

@@ -27,6 +27,8 @@ export interface BenchRow {
   readonly trainer: TimeSummary;
   readonly raw: TimeSummary;
   readonly pytorch?: TimeSummary;
+  /** Why the PyTorch process failed on this model (e.g. `exit 1`), when it did. */
+  readonly pytorchError?: string;
 }
 
 /** One `pnpm bench` run on one backend: what docs/benchmarks.json stores. */
@@ -90,7 +92,7 @@ export function benchRunMarkdown(run: BenchRun): string {
         formatSpread(row.trainer),
         formatSpread(row.raw),
         `${overhead >= 0 ? '+' : ''}${overhead.toFixed(1)}%`,
-        row.pytorch ? formatSpread(row.pytorch) : '–',
+        row.pytorch ? formatSpread(row.pytorch) : row.pytorchError ? `failed (${row.pytorchError})` : '–',
         row.pytorch ? `${(row.trainer.median / row.pytorch.median).toFixed(2)}x` : '–',
       ];
       return `| ${cells.join(' | ')} |`;

@@ -216,12 +216,28 @@ async function bench(): Promise<void> {
       const raw = summarizeTimes(await timeRaw(model, warmup, steps));
       const trainer = summarizeTimes(await timeTrainer(model, warmup, steps));
       let torchSummary;
+      let pytorchError: string | undefined;
       if (pytorch.ready) {
-        const measured = timePytorch(model, warmup, steps, pytorchThreads, info.isGpu);
-        torchSummary = summarizeTimes(measured.times);
-        peer = measured.peer;
+        try {
+          const measured = timePytorch(model, warmup, steps, pytorchThreads, info.isGpu);
+          torchSummary = summarizeTimes(measured.times);
+          peer = measured.peer;
+        } catch (error) {
+          // Keep GANForge's columns; the row says PyTorch failed and the log has its stderr.
+          pytorchError = `exit ${(error as { status?: number }).status ?? 'unknown'}`;
+          console.error(`[bench] PyTorch failed on ${model.name} (${pytorchError}); its output is above.`);
+        }
       }
-      rows.push({ model: model.name, batchSize: model.batchSize, warmup, steps, trainer, raw, pytorch: torchSummary });
+      rows.push({
+        model: model.name,
+        batchSize: model.batchSize,
+        warmup,
+        steps,
+        trainer,
+        raw,
+        pytorch: torchSummary,
+        ...(pytorchError ? { pytorchError } : {}),
+      });
       console.error(
         `  trainer ${trainer.median.toFixed(0)} ms, raw ${raw.median.toFixed(0)} ms` +
           (torchSummary ? `, PyTorch ${torchSummary.median.toFixed(0)} ms` : ''),
