@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { prefersMatMulCol2im } from './col2im-backprop-input.js';
 import { createConv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels.js';
 import { expectWasmMatchesCpu } from './test-support/compare-with-cpu.js';
@@ -73,6 +74,41 @@ function backpropInputKernel(c: ConvCase, seed: number, dataFormat: 'NHWC' | 'NC
 }
 
 const handPicked: ConvCase[] = [
+  // Few dx channels, dy >= 16: 'auto' takes matMulCol2im (DCGAN RGB/grey output layers, SRResNet's
+  // 9x9 input layer), with odd sizes and batch 1.
+  {
+    batch: 2,
+    height: 15,
+    width: 13,
+    inChannels: 3,
+    outChannels: 16,
+    filterHeight: 4,
+    filterWidth: 4,
+    strides: [2, 2],
+    pad: 'same',
+  },
+  {
+    batch: 1,
+    height: 9,
+    width: 11,
+    inChannels: 1,
+    outChannels: 20,
+    filterHeight: 5,
+    filterWidth: 3,
+    strides: [3, 2],
+    pad: 'valid',
+  },
+  {
+    batch: 3,
+    height: 8,
+    width: 8,
+    inChannels: 3,
+    outChannels: 16,
+    filterHeight: 9,
+    filterWidth: 9,
+    strides: [1, 1],
+    pad: 'same',
+  },
   // DCGAN-28 generator layers (conv2dTranspose 7 -> 14 -> 28), smaller batch and channels.
   {
     batch: 2,
@@ -342,4 +378,11 @@ describe('Conv2DBackpropInput on wasm', () => {
       });
     },
   );
+
+  it('auto takes matMulCol2im only below 8 dx channels with at least 16 dy channels', () => {
+    expect(prefersMatMulCol2im(1, 64)).toBe(true);
+    expect(prefersMatMulCol2im(7, 16)).toBe(true);
+    expect(prefersMatMulCol2im(8, 64)).toBe(false);
+    expect(prefersMatMulCol2im(3, 15)).toBe(false);
+  });
 });
