@@ -95,3 +95,33 @@ it('trains a DCGAN in a worker and draws its samples, with the page responsive a
     await server.close();
   }
 }, 900_000);
+
+it('a worker bundle minified with the compress pass fails with an error that says so, instead of hanging', async () => {
+  // Vite's default minify for the worker: tfjs's threads get a factory text that refers to a renamed variable.
+  const outDir = join(root, 'node_modules/.cache/playground-compress-minified');
+  await build({
+    root,
+    logLevel: 'error',
+    worker: { rolldownOptions: { output: { minify: true } } },
+    build: { outDir, emptyOutDir: true },
+  });
+  const server = await preview({ root, logLevel: 'error', build: { outDir }, preview: listen });
+  const browser = await chromium.launch(chromiumLaunchOptions());
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.resolvedUrls!.local[0]!);
+    await page.selectOption('#backend', 'wasm');
+    await page.fill('#steps', '5');
+    await page.click('#start');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Error:'), undefined, {
+      timeout: 120_000,
+    });
+    const status = (await page.textContent('#status'))!;
+    expect(status).toContain("Backend 'wasm' is not available: a thread of tfjs-backend-wasm's threaded build failed");
+    expect(status).toContain('is not defined');
+    expect(status).toContain('turn its compress pass off');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}, 300_000);

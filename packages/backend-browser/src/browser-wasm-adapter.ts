@@ -1,8 +1,17 @@
 import { wasmAdapter, type WasmAdapterOptions } from '@ganforge/backend-wasm';
 import type { BackendAdapter, BackendInfo } from '@ganforge/core';
+import { BackendUnavailableError } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 
 import { wasmSingleThreadReason } from './wasm-single-thread-reason.js';
+
+/** Errors that say tfjs-backend-wasm's threads failed, which useBackend passes on as they are. */
+const threadStartFailures = new WeakSet<object>();
+
+/** Whether `error` is the failure of tfjs-backend-wasm's threads to start (not a missing `.wasm` file). */
+export function isWasmThreadStartFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && threadStartFailures.has(error);
+}
 
 /**
  * `wasmAdapter` of `@ganforge/backend-wasm` (tfjs-backend-wasm with GANForge's training kernels) for
@@ -11,6 +20,9 @@ import { wasmSingleThreadReason } from './wasm-single-thread-reason.js';
  * e.g. `WebAssembly SIMD, 1 thread — not cross-origin isolated: serve the page (and its workers'
  * scripts) with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy:
  * require-corp to use threads`. With threads: `WebAssembly SIMD, 4 threads`.
+ *
+ * @throws BackendUnavailableError (`backend: 'wasm'`) when tfjs's threads fail to start, which would
+ *   otherwise leave tfjs waiting for them forever (e.g. a minifier broke the module text tfjs hands them).
  *
  * @example
  * ```ts
@@ -23,7 +35,13 @@ export function browserWasmAdapter(options: WasmAdapterOptions = {}): BackendAda
     name: adapter.name,
     isAvailable: () => adapter.isAvailable(),
     async init(): Promise<BackendInfo> {
-      const info = await adapter.init();
+      const failure = threadFailureWatch();
+      let info: BackendInfo;
+      try {
+        info = await Promise.race([adapter.init(), failure.failed]);
+      } finally {
+        failure.stop();
+      }
       if (info.threads > 1) return info;
       const reason = wasmSingleThreadReason({
         crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
@@ -35,4 +53,32 @@ export function browserWasmAdapter(options: WasmAdapterOptions = {}): BackendAda
       return reason === undefined ? info : { ...info, device: `${info.device} — ${reason}` };
     },
   };
+}
+
+/**
+ * Rejects when one of tfjs-backend-wasm's threads fails to start. Its threads are Web Workers run
+ * from `blob:` scripts; emscripten's handler rethrows such a worker's `ErrorEvent`, which reaches
+ * this scope's `error` event, while tfjs keeps waiting for the thread.
+ */
+function threadFailureWatch(): { failed: Promise<never>; stop(): void } {
+  const scope = globalThis as Partial<Pick<typeof globalThis, 'addEventListener' | 'removeEventListener'>>;
+  let listener: ((event: Event) => void) | undefined;
+  const failed = new Promise<never>((_, reject) => {
+    listener = (event: Event) => {
+      const thrown = (event as { error?: unknown }).error as { filename?: unknown; message?: unknown } | undefined;
+      if (typeof thrown?.filename !== 'string' || !thrown.filename.startsWith('blob:')) return;
+      const error = new BackendUnavailableError(
+        'wasm',
+        `a thread of tfjs-backend-wasm's threaded build failed to start (${String(thrown.message)}). ` +
+          `If the page is bundled and minified, the minifier probably rewrote the module text tfjs hands its threads: ` +
+          `turn its compress pass off for the bundle that starts WASM (docs/backends.md, "Threads in the browser"); ` +
+          `or serve the page without cross-origin isolation to run on 1 thread.`,
+      );
+      threadStartFailures.add(error);
+      reject(error);
+    };
+    scope.addEventListener?.('error', listener);
+  });
+  failed.catch(() => undefined); // only awaited while init() runs
+  return { failed, stop: () => listener && scope.removeEventListener?.('error', listener) };
 }

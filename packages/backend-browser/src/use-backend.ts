@@ -2,7 +2,7 @@ import type { BackendAdapter, BackendInfo } from '@ganforge/core';
 import { BackendUnavailableError, InvalidArgumentError } from '@ganforge/core';
 
 import type { BrowserBackendName } from './browser-backend-names.js';
-import { browserWasmAdapter } from './browser-wasm-adapter.js';
+import { browserWasmAdapter, isWasmThreadStartFailure } from './browser-wasm-adapter.js';
 import { browserCpuAdapter } from './cpu-adapter.js';
 import { webglAdapter } from './webgl-adapter.js';
 import { browserWebGpuAdapter } from './webgpu-adapter.js';
@@ -92,7 +92,7 @@ async function startAdapter(
   try {
     return await adapter.init();
   } catch (error) {
-    if (adapter.name !== 'wasm') throw error;
+    if (adapter.name !== 'wasm' || isWasmThreadStartFailure(error)) throw error;
     const where =
       wasmPaths === undefined
         ? `next to the page or worker script${scriptFolder()}, as no wasmPaths was given`
