@@ -120,6 +120,7 @@ it('a worker bundle minified with the compress pass fails with an error that say
     expect(status).toContain("Backend 'wasm' is not available: a thread of tfjs-backend-wasm's threaded build failed");
     expect(status).toContain('is not defined');
     expect(status).toContain('turn its compress pass off');
+    expect(status).not.toContain('.wasm files'); // not mistaken for missing .wasm files
   } finally {
     await browser.close();
     await server.close();

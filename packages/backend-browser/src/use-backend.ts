@@ -40,10 +40,14 @@ export function defaultBrowserAdapters(
  * throws a `BackendUnavailableError` that says why; it never falls back silently. A GPU backend
  * that cannot start gives way to the next one; WASM that is supported but cannot start (its `.wasm`
  * files were not found: see `wasmPaths`) throws instead of dropping to the plain-JavaScript `cpu`
- * backend, which trains far slower.
+ * backend, which trains far slower. WASM computes on tfjs's threaded build (half of
+ * `navigator.hardwareConcurrency` threads) where the page is cross-origin isolated (served with
+ * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`); on one
+ * thread, `device` says why.
  *
  * @throws BackendUnavailableError (code `BACKEND_UNAVAILABLE`, `backend: 'wasm'`) naming where the
- *   `.wasm` files were looked for and what to pass; `InvalidArgumentError` for an unknown `backend`.
+ *   `.wasm` files were looked for and what to pass, or naming the error of a WASM thread that failed
+ *   to start; `InvalidArgumentError` for an unknown `backend`.
  *
  * @example
  * ```ts
