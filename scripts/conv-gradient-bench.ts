@@ -4,8 +4,10 @@
 // column), and the per-step total of each (sum over the step's calls).
 //
 //   npx tsx --tsconfig tsconfig.base.json scripts/conv-gradient-bench.ts [--models dcgan28,dcgan64,srresnet16]
-//       [--repeats 7] [--baseline .cache/conv-baseline/packages/backend-wasm/src/kernels]
+//       [--repeats 7] [--threads N] [--baseline .cache/conv-baseline/packages/backend-wasm/src/kernels]
 //
+// --threads starts wasm through useBackend (threaded build, N threads) as `pnpm bench` does; without
+// it, the plain single-threaded wasm backend.
 // --baseline adds a column for the 'auto' kernels of another revision, for a before/after in one
 // process; make it with
 //   mkdir -p .cache/conv-baseline && git archive <rev> packages/backend-wasm/src/kernels | tar -x -C .cache/conv-baseline
@@ -22,6 +24,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { createConv2DBackpropFilterConfig } from '../packages/backend-wasm/src/kernels/conv2d-backprop-filter.js';
 import { createConv2DBackpropInputConfig } from '../packages/backend-wasm/src/kernels/conv2d-backprop-input.js';
 import { registerWasmTrainingKernels } from '../packages/backend-wasm/src/kernels/register-wasm-training-kernels.js';
+import { startBenchBackend } from './bench-environment.js';
 import { benchModels } from './bench-models.js';
 import { rawTfjsLoop } from './raw-tfjs-step.js';
 
@@ -31,6 +34,7 @@ const option = (name: string, fallback: string): string => {
 };
 const modelNames = option('models', 'dcgan28,dcgan64,srresnet16').split(',');
 const repeats = Number(option('repeats', '7'));
+const threads = process.argv.includes('--threads') ? Number(option('threads', '1')) : undefined;
 const baselineDirectory = process.argv.includes('--baseline') ? option('baseline', '') : undefined;
 
 const kernels = [tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter] as const;
@@ -175,10 +179,14 @@ async function columns(kernelName: KernelName): Promise<Array<[string, Runner]>>
 }
 
 async function main() {
-  await tf.setBackend('wasm');
-  registerWasmTrainingKernels();
-  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD';
-  console.log(`tfjs ${tf.version_core}, wasm (${simd}), Node ${process.version}; median of ${repeats} per call`);
+  let device = 'wasm, 1 thread';
+  if (threads === undefined) {
+    await tf.setBackend('wasm');
+    registerWasmTrainingKernels();
+  } else {
+    device = (await startBenchBackend('wasm', threads)).device;
+  }
+  console.log(`tfjs ${tf.version_core}, ${device}, Node ${process.version}; median of ${repeats} per call`);
   for (const modelName of modelNames) {
     const calls = await recordCalls(modelName);
     for (const kernelName of kernels) {
