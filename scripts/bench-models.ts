@@ -19,7 +19,7 @@ export interface BenchModel {
   data(count: number): { real: tf.Tensor; input?: tf.Tensor };
   /**
    * Timed steps and warm-up steps of `pnpm bench` unless --steps / --warmup say otherwise: fewer for
-   * the slow models, so that a default run on a 2-core machine ends in about 10-15 minutes.
+   * the slow models, so that a default run on a 2-core machine ends in about 10 minutes.
    */
   readonly defaultSteps: number;
   readonly defaultWarmup: number;
@@ -35,7 +35,7 @@ export const benchModels: readonly BenchModel[] = [
     adversarialWeight: 1,
     build: () => dcgan({ size: 28, channels: 1, latentDim: 64, filters: 32, seed: 1 }),
     data: (count) => ({ real: tf.randomUniform([count, 28, 28, 1], -1, 1, 'float32', 2) }),
-    defaultSteps: 10,
+    defaultSteps: 20,
     defaultWarmup: 3,
   },
   {
@@ -46,7 +46,7 @@ export const benchModels: readonly BenchModel[] = [
     adversarialWeight: 1,
     build: () => dcgan({ size: 28, channels: 1, latentDim: 100, filters: 64, seed: 1 }),
     data: (count) => ({ real: tf.randomUniform([count, 28, 28, 1], -1, 1, 'float32', 2) }),
-    defaultSteps: 10,
+    defaultSteps: 20,
     defaultWarmup: 3,
   },
   {
@@ -56,9 +56,10 @@ export const benchModels: readonly BenchModel[] = [
     adversarialWeight: 1,
     build: () => dcgan({ size: 64, channels: 3, latentDim: 100, filters: 64, seed: 1 }),
     data: (count) => ({ real: tf.randomUniform([count, 64, 64, 3], -1, 1, 'float32', 2) }),
-    // ~8 s per step on one thread of a 2-core AMD EPYC (2026-11-29, before issue 13's kernels).
-    defaultSteps: 5,
-    defaultWarmup: 1,
+    // ~8 s per step on one thread of a 2-core AMD EPYC (2026-11-29, before issue 13's kernels), 4.7 s on
+    // two threads at 37e14f0.
+    defaultSteps: 8,
+    defaultWarmup: 2,
   },
   {
     // SRGAN (Ledig et al. 2016): SRResNet with 16 blocks, x4 from 24x24 to 96x96 crops, batch 16,
@@ -74,9 +75,9 @@ export const benchModels: readonly BenchModel[] = [
       real: tf.randomUniform([count, 96, 96, 3], -1, 1, 'float32', 2),
       input: tf.randomUniform([count, 24, 24, 3], -1, 1, 'float32', 3),
     }),
-    // ~40 s per step on one thread of a 2-core AMD EPYC (2026-11-29, before issue 13's kernels): three
-    // timed steps give a median and a range.
-    defaultSteps: 3,
+    // ~40 s per step on one thread of a 2-core AMD EPYC (2026-11-29, before issue 13's kernels), 18 s
+    // on two threads at 37e14f0: five timed steps give a median and a range.
+    defaultSteps: 5,
     defaultWarmup: 1,
   },
 ];

@@ -12,7 +12,7 @@
 //   pnpm bench --profile [...]: the per-kernel profile instead (scripts/profile-step.ts, its options).
 //
 // --steps / --warmup apply to every model; without them each model takes its own (bench-models.ts:
-// 10 + 3 warm-up for the DCGAN-28s, 5 + 1 for DCGAN-64, 3 + 1 for SRResNet-16). On a GPU backend
+// 20 + 3 warm-up for the DCGAN-28s, 8 + 2 for DCGAN-64, 5 + 1 for SRResNet-16). On a GPU backend
 // PyTorch runs on CUDA.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
