@@ -61,7 +61,8 @@ describe('training on the threaded wasm backend', () => {
       const filter = tf.randomNormal<tf.Rank.R4>([4, 4, 16, 32], 0, 0.1, 'float32', 4);
       const up = tf.randomNormal<tf.Rank.R4>([4, 4, 8, 32], 0, 0.1, 'float32', 5);
       const dense = tf.randomNormal<tf.Rank.R2>([7 * 7 * 32, 64], 0, 0.05, 'float32', 6);
-      const loss = (f: tf.Tensor4D, u: tf.Tensor4D, d: tf.Tensor2D) => {
+      const loss = (...weights: tf.Tensor[]) => {
+        const [f, u, d] = weights as [tf.Tensor4D, tf.Tensor4D, tf.Tensor2D];
         const down = tf.leakyRelu(tf.conv2d(x, f, 2, 'same'), 0.2);
         const back = tf.conv2dTranspose(down, u, [8, 14, 14, 8], 2, 'same');
         const moments = tf.moments(down, [0, 1, 2]);
