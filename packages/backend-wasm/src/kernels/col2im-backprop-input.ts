@@ -17,19 +17,21 @@ const outputChannelBlock = 8;
 const minOutChannels = 16;
 
 /**
- * Whether {@link col2imBackpropInput} beats the sub-pixel convolutions: when dx has fewer channels
- * than one GEMM block and dy at least 16. Measured with scripts/conv-gradient-bench.ts (wasm SIMD,
- * 1 thread): DCGAN-28 28x28x1 output layer 2.1 vs 3.8 ms, DCGAN-64 64x64x3 49 vs 101 ms, SRResNet's
- * 9x9 3-channel input layer 18 vs 32 ms; with dx 64 channels and dy 3 (SRResNet's output layer)
- * it is 18x slower, so it is not used there.
+ * Whether {@link col2imBackpropInput} beats the sub-pixel convolutions: for a strided convolution
+ * whose dx has fewer channels than one GEMM block and whose dy has at least 16. Measured with
+ * scripts/conv-gradient-bench.ts (wasm SIMD, median ms per call, A/B in one process), 1 thread /
+ * 2 threads: DCGAN-28's 28x28x1 output layer 3.7 -> 1.7 / 4.9 -> 2.8, DCGAN-64's 64x64x3 one
+ * 67.6 -> 29.5 / 48.6 -> 25.0. At stride 1 the sub-pixel form is ONE plain conv and, with 2
+ * threads, faster (SRResNet's 96x96x3 layer 24.3 vs 36.0: the col2im loop is single-threaded);
+ * with dx 64 channels and dy 3 (SRResNet's output layer) col2im is 20x slower.
  *
  * @example
  * ```ts
- * prefersMatMulCol2im(1, 64); // true: DCGAN-28's 14x14x64 -> 28x28x1 conv2dTranspose
+ * prefersMatMulCol2im(1, 64, 2 * 2); // true: DCGAN-28's 14x14x64 -> 28x28x1 conv2dTranspose
  * ```
  */
-export function prefersMatMulCol2im(inChannels: number, outChannels: number): boolean {
-  return inChannels < outputChannelBlock && outChannels >= minOutChannels;
+export function prefersMatMulCol2im(inChannels: number, outChannels: number, phaseCount: number): boolean {
+  return phaseCount > 1 && inChannels < outputChannelBlock && outChannels >= minOutChannels;
 }
 
 /**

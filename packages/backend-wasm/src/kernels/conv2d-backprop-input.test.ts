@@ -74,8 +74,8 @@ function backpropInputKernel(c: ConvCase, seed: number, dataFormat: 'NHWC' | 'NC
 }
 
 const handPicked: ConvCase[] = [
-  // Few dx channels, dy >= 16: 'auto' takes matMulCol2im (DCGAN RGB/grey output layers, SRResNet's
-  // 9x9 input layer), with odd sizes and batch 1.
+  // Strided, few dx channels, dy >= 16: 'auto' takes matMulCol2im (DCGAN RGB/grey output layers),
+  // with odd sizes and batch 1; then the same at stride 1, where 'auto' keeps the plain conv.
   {
     batch: 2,
     height: 15,
@@ -379,10 +379,11 @@ describe('Conv2DBackpropInput on wasm', () => {
     },
   );
 
-  it('auto takes matMulCol2im only below 8 dx channels with at least 16 dy channels', () => {
-    expect(prefersMatMulCol2im(1, 64)).toBe(true);
-    expect(prefersMatMulCol2im(7, 16)).toBe(true);
-    expect(prefersMatMulCol2im(8, 64)).toBe(false);
-    expect(prefersMatMulCol2im(3, 15)).toBe(false);
+  it('auto takes matMulCol2im only for strided convs below 8 dx channels with at least 16 dy channels', () => {
+    expect(prefersMatMulCol2im(1, 64, 4)).toBe(true);
+    expect(prefersMatMulCol2im(7, 16, 2)).toBe(true);
+    expect(prefersMatMulCol2im(3, 64, 1)).toBe(false);
+    expect(prefersMatMulCol2im(8, 64, 4)).toBe(false);
+    expect(prefersMatMulCol2im(3, 15, 4)).toBe(false);
   });
 });

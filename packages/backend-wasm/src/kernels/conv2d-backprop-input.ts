@@ -16,7 +16,8 @@ import { subPixelAxis } from './sub-pixel-phases.js';
  *   fits every phase (some zero taps).
  * - `matMulCol2im`: ONE XNNPACK matrix product dy x W^T into patch rows, then col2im (a heap loop),
  *   see {@link col2imBackpropInput}.
- * - `auto`: `matMulCol2im` when dx has few channels and dy enough ({@link prefersMatMulCol2im}),
+ * - `auto`: `matMulCol2im` for a strided conv whose dx has few channels and dy enough
+ *   ({@link prefersMatMulCol2im}),
  *   else the cheaper sub-pixel form by {@link prefersMergedPhases}. Large layers stay on
  *   convolutions: they run at forward-conv speed and scale with XNNPACK's threads.
  */
@@ -26,8 +27,8 @@ export type Conv2DBackpropInputStrategy = 'auto' | 'perPhase' | 'mergedPhases' |
  * Makes a `Conv2DBackpropInput` kernel for the wasm backend: the input gradient of a 2-D
  * convolution, which is also every `conv2dTranspose` forward pass. tfjs-backend-wasm 4.22 ships
  * this kernel as a single-threaded scalar loop; this one runs XNNPACK convolutions on the stride
- * phases and interleaves them with a transpose, or (few dx channels) one XNNPACK matrix product
- * and a col2im.
+ * phases and interleaves them with a transpose, or (strided, few dx channels) one XNNPACK matrix
+ * product and a col2im.
  *
  * @example
  * ```ts
@@ -65,7 +66,8 @@ export function createConv2DBackpropInputConfig(
         const dyNhwc = channelsLast ? dy : run('Transpose', { x: dy }, { perm: [0, 2, 3, 1] });
         if (
           strategy === 'matMulCol2im' ||
-          (strategy === 'auto' && prefersMatMulCol2im(inChannels, convInfo.outChannels))
+          (strategy === 'auto' &&
+            prefersMatMulCol2im(inChannels, convInfo.outChannels, convInfo.strideHeight * convInfo.strideWidth))
         ) {
           const geometry = patchGeometry(convInfo, dyNhwc.shape[1]!, dyNhwc.shape[2]!);
           const dx = col2imBackpropInput(scope, dyNhwc, filter, geometry, options.maxPatchFloats);
