@@ -11,6 +11,7 @@ import {
   samePaddingConvolutions,
   withExplicitSamePadding,
 } from './explicit-same-padding.js';
+import { isExplicitTransposeMatMulWrapper, withExplicitTransposes } from './explicit-transpose-matmul.js';
 import { registerFusedActivationGradients } from './fused-activation-gradients.js';
 import { isBranchFreeLeakyReluWrapper, withBranchFreeLeakyRelu } from './leaky-relu.js';
 import { registerReductionGradients } from './reduction-gradients.js';
@@ -46,7 +47,9 @@ const replacedKernels = [conv2DBackpropInputConfig, tileConfig];
  * gradients run as one-pass kernels on wasm, with the same bits (see {@link registerFusedActivationGradients});
  * `Identity` and same-dtype `Cast` share their input's data instead of copying it (see {@link withCopyFreeIdentity});
  * the gradients of `Sum` and `Mean` broadcast once instead of multiplying by ones (see {@link registerReductionGradients});
- * `LeakyRelu` runs without a branch per element (see {@link withBranchFreeLeakyRelu}).
+ * `LeakyRelu` runs without a branch per element (see {@link withBranchFreeLeakyRelu});
+ * `BatchMatMul` with a transposed operand (every dense layer's gradients) runs on XNNPACK after an
+ * explicit transpose instead of a scalar loop (see {@link withExplicitTransposes}).
  *
  * It also works around a stock bug: the wasm convolutions get 'same' padding wrong when a filter
  * dimension is smaller than its stride (see {@link withExplicitSamePadding}).
@@ -105,6 +108,11 @@ export function registerWasmTrainingKernels(): void {
     if (stock === undefined || isCopyFreeIdentityWrapper(stock.kernelFunc)) continue;
     tf.unregisterKernel(kernelName, 'wasm');
     tf.registerKernel(withCopyFreeIdentity(stock));
+  }
+  const batchMatMul = tf.getKernel(tf.BatchMatMul, 'wasm');
+  if (batchMatMul !== undefined && !isExplicitTransposeMatMulWrapper(batchMatMul.kernelFunc)) {
+    tf.unregisterKernel(tf.BatchMatMul, 'wasm');
+    tf.registerKernel(withExplicitTransposes(batchMatMul));
   }
   const leakyRelu = tf.getKernel(tf.LeakyRelu, 'wasm');
   if (leakyRelu !== undefined && !isBranchFreeLeakyReluWrapper(leakyRelu.kernelFunc)) {
