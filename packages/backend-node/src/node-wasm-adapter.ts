@@ -12,6 +12,31 @@ export interface NodeWasmAdapterOptions {
   readonly threads?: number;
 }
 
+const processEvents = ['uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * Runs `start` and removes the `uncaughtException` / `unhandledRejection` listeners it added to
+ * `process`. Emscripten's Node glue in tfjs-backend-wasm installs both when the module starts
+ * (they rethrow, to let an `exit()` unwind); with them, any later error in the user's own code
+ * printed a 55 KB line of minified tfjs source before its message and ended the process with
+ * exit code 7 (uncaught exception in a handler) instead of Node's usual 1. tfjs never calls
+ * `exit()`, so Node's own handling is what users should get.
+ */
+async function withoutEmscriptenProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
+  // Typed as plain event names: Node's overloads for listeners() take one literal at a time.
+  const listeners = (event: string) => process.listeners(event as 'uncaughtException') as unknown[];
+  const before = new Map(processEvents.map((event) => [event, new Set(listeners(event))]));
+  try {
+    return await start();
+  } finally {
+    for (const event of processEvents) {
+      for (const listener of listeners(event)) {
+        if (!before.get(event)!.has(listener)) process.removeListener(event, listener as never);
+      }
+    }
+  }
+}
+
 /**
  * The wasm backend for Node on every core: tfjs-backend-wasm's threaded SIMD build on
  * `worker_threads` (1 thread: its single-threaded SIMD build), plus GANForge's training kernels.
@@ -38,9 +63,9 @@ export function nodeWasmAdapter(options: NodeWasmAdapterOptions = {}): BackendAd
     isAvailable: () => base.isAvailable(),
     init: async () => {
       const count = threads();
-      return wasmAdapter({
-        beforeInit: (wasm) => selectWasmThreads(wasm, count),
-      }).init();
+      return withoutEmscriptenProcessHandlers(() =>
+        wasmAdapter({ beforeInit: (wasm) => selectWasmThreads(wasm, count) }).init(),
+      );
     },
   };
 }
