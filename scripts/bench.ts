@@ -3,7 +3,7 @@
 // ratio is the trainer's overhead) and of the same model in PyTorch (scripts/bench_pytorch.py), with as
 // many threads as the tfjs backend reports; median and min–max of the same number of timed steps per
 // column, warm-up steps untimed. Before timing, it provisions the PyTorch peer (Debian python3-torch
-// + libopenblas0-openmp, scripts/provision-bench-machine.mjs) or prints one line saying why there is
+// + libopenblas0-openmp, scripts/provision-bench-machine.ts) or prints one line saying why there is
 // no PyTorch column and how to get it. Writes docs/benchmarks.json and the table in docs/benchmarks.md.
 //
 //   pnpm bench [--models dcgan28-demo,dcgan28,dcgan64,srresnet16] [--steps N] [--warmup N] [--threads N]
@@ -18,18 +18,32 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { AdversarialTrainer, TensorDataset } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 
 import { benchRunMarkdown } from './bench-markdown.js';
 import { type BenchModel, benchModels } from './bench-models.js';
-import { commitName, machineName, startBenchBackend } from './bench-environment.js';
+import {
+  commitName,
+  machineName,
+  parseBenchArguments,
+  startBenchBackend,
+  threadsArgument,
+  warnIfBusy,
+} from './bench-environment.js';
 import { mergeRuns, readRuns, writeRuns } from './bench-runs.js';
 import { summarizeTimes } from './bench-statistics.js';
 import { openmpBlasDirectory, provisionPytorch, selectedBlas } from './provision-bench-machine.js';
 import { rawTfjsLoop } from './raw-tfjs-step.js';
+
+const usage = `Usage: pnpm bench [--models dcgan28-demo,dcgan28,dcgan64,srresnet16] [--steps N] [--warmup N]
+                  [--threads 1-8] [--backends wasm] [--python /usr/bin/python3] [--no-pytorch]
+                  [--json docs/benchmarks.json] [--markdown docs/benchmarks.md]
+       pnpm bench --profile [--label after] [--models ...] [--steps 1] [--warmup 2] [--threads 1-8]
+Median ms per D+G step of the GANForge trainer, a raw tfjs loop and PyTorch on the same threads
+(docs/benchmarks.md explains the columns). Default steps per model: 20 + 3 warm-up (DCGAN-28s),
+8 + 2 (DCGAN-64), 5 + 1 (SRResNet-16).`;
 
 if (process.argv.includes('--profile')) {
   process.argv.splice(process.argv.indexOf('--profile'), 1);
@@ -40,7 +54,7 @@ if (process.argv.includes('--profile')) {
 
 async function bench(): Promise<void> {
   const root = join(import.meta.dirname, '..');
-  const { values } = parseArgs({
+  const { values } = parseBenchArguments('bench', usage, {
     options: {
       backends: { type: 'string', default: 'wasm' },
       models: { type: 'string', default: benchModels.map((model) => model.name).join(',') },
@@ -53,7 +67,7 @@ async function bench(): Promise<void> {
       markdown: { type: 'string', default: join(root, 'docs', 'benchmarks.md') },
     },
   });
-  const count = (name: 'steps' | 'warmup' | 'threads', minimum: number): number | undefined => {
+  const count = (name: 'steps' | 'warmup', minimum: number): number | undefined => {
     const text = values[name];
     if (text === undefined) return undefined;
     const value = Number(text);
@@ -65,7 +79,7 @@ async function bench(): Promise<void> {
   };
   const stepsOption = count('steps', 1);
   const warmupOption = count('warmup', 0);
-  const threadsOption = count('threads', 1);
+  const threadsOption = threadsArgument('bench', values.threads);
   const modelNames = values.models.split(',');
   const unknown = modelNames.filter((name) => !benchModels.some((model) => model.name === name));
   if (unknown.length) {
@@ -203,6 +217,7 @@ async function bench(): Promise<void> {
     const info = await startBenchBackend(backend, threadsOption);
     const pytorch = preparePytorch(info.isGpu);
     if (!pytorch.ready) console.error(pytorch.message);
+    warnIfBusy('bench');
     // PyTorch gets as many threads as the tfjs backend computes with (native/GPU backends report 0: all cores).
     const pytorchThreads = info.threads > 0 ? info.threads : cpus().length;
     let peer: PytorchPeer | undefined;

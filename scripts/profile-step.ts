@@ -7,18 +7,27 @@
 //   pnpm bench --profile [--label before] [--models dcgan28,dcgan64] [--steps 1] [--warmup 2]
 //                        [--threads N] [--backend wasm] [--markdown docs/benchmarks.md]
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import * as tf from '@tensorflow/tfjs';
 
 import { updateMarkdownBlock } from './bench-markdown-file.js';
 import { benchModels } from './bench-models.js';
-import { commitName, machineName, startBenchBackend } from './bench-environment.js';
+import {
+  commitName,
+  machineName,
+  parseBenchArguments,
+  startBenchBackend,
+  threadsArgument,
+  warnIfBusy,
+} from './bench-environment.js';
 import { aggregateLeafKernels, profileMarkdown } from './profile-kernel-table.js';
 import { rawTfjsLoop } from './raw-tfjs-step.js';
 
 const root = join(import.meta.dirname, '..');
-const { values } = parseArgs({
+const usage = `Usage: pnpm bench --profile [--label before|after] [--models dcgan28,dcgan64,srresnet16] [--steps 1]
+                            [--warmup 2] [--threads 1-8] [--backend wasm] [--markdown docs/benchmarks.md]
+Writes a per-kernel profile of one D+G step of each model into docs/benchmarks.md.`;
+const { values } = parseBenchArguments('profile', usage, {
   options: {
     label: { type: 'string', default: 'before' },
     models: { type: 'string', default: 'dcgan28,dcgan64' },
@@ -29,7 +38,7 @@ const { values } = parseArgs({
     markdown: { type: 'string', default: join(root, 'docs', 'benchmarks.md') },
   },
 });
-const count = (name: 'steps' | 'warmup' | 'threads', minimum: number): number | undefined => {
+const count = (name: 'steps' | 'warmup', minimum: number): number | undefined => {
   const text = values[name];
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -41,7 +50,7 @@ const count = (name: 'steps' | 'warmup' | 'threads', minimum: number): number | 
 };
 const steps = count('steps', 1)!;
 const warmup = count('warmup', 0)!;
-const threads = count('threads', 1);
+const threads = threadsArgument('profile', values.threads);
 if (!/^[a-z0-9-]+$/.test(values.label)) {
   console.error(`[profile] --label must be lower-case letters, digits and '-', got ${JSON.stringify(values.label)}.`);
   process.exit(2);
@@ -56,6 +65,7 @@ if (unknown.length) {
 }
 
 const info = await startBenchBackend(values.backend, threads);
+warnIfBusy('profile');
 const sections: string[] = [];
 for (const model of benchModels.filter((candidate) => names.includes(candidate.name))) {
   console.error(`[profile] ${model.name} (batch ${model.batchSize}): ${warmup} warm-up + ${steps} profiled step(s)...`);
