@@ -9,7 +9,7 @@ import { dawnWebGpuAdapter } from './dawn-webgpu-adapter.js';
 import { nodeWasmAdapter } from './node-wasm-adapter.js';
 import type { ExplainedBackendAdapter, UnavailableReason } from './explained-backend-adapter.js';
 import { tensorflowCpuAdapter, tensorflowGpuAdapter } from './tensorflow-adapters.js';
-import { useBackend } from './use-backend.js';
+import { oversubscribedNote, useBackend } from './use-backend.js';
 import { defaultWasmThreads } from './wasm-threads/wasm-thread-count.js';
 
 const threadsHere = defaultWasmThreads() === 1 ? '1 thread' : `${defaultWasmThreads()} threads`;
@@ -175,6 +175,14 @@ describe('useBackend', () => {
     process.env['GANFORGE_THREADS'] = '4';
     await useBackend({ backend: 'cpu', log: (message) => messages.push(message) });
     expect(messages[0]).toMatch(/ — GANFORGE_THREADS=4 not used: only the wasm backend takes a thread count$/);
+  });
+
+  it('notes when the wasm backend has more threads than logical CPUs, and only then', () => {
+    const wasm = (threads: number) => ({ name: 'wasm', device: 'WebAssembly SIMD', isGpu: false, threads });
+    expect(oversubscribedNote(wasm(8), 2)).toBe(' — 8 threads on 2 logical CPUs: expect it slower than 2');
+    expect(oversubscribedNote(wasm(2), 1)).toBe(' — 2 threads on 1 logical CPU: expect it slower than 1');
+    expect(oversubscribedNote(wasm(2), 2)).toBe('');
+    expect(oversubscribedNote({ ...wasm(8), name: 'webgpu' }, 2)).toBe('');
   });
 
   it('stops on a wrong GANFORGE_THREADS instead of falling back to a slower backend', async () => {

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 import type { BackendAdapter, BackendInfo } from '@ganforge/core';
 import { BackendUnavailableError, InvalidArgumentError } from '@ganforge/core';
 
@@ -76,17 +78,26 @@ export async function useBackend(options: UseBackendOptions = {}): Promise<Backe
     }
     const info = await adapter.init();
     log?.(
-      `${backendLine(info)} — as requested (${source === 'options.backend' ? source : `${source}=${requested}`})${unusedThreads(info)}`,
+      `${backendLine(info)} — as requested (${source === 'options.backend' ? source : `${source}=${requested}`})${unusedThreads(info)}${oversubscribedNote(info, availableParallelism())}`,
     );
     return info;
   }
   const { info, skipped } = await firstAvailable(adapters);
-  log?.(skippedLine(info, skipped) + unusedThreads(info));
+  log?.(skippedLine(info, skipped) + unusedThreads(info) + oversubscribedNote(info, availableParallelism()));
   return info;
 }
 
 interface SkippedAdapter extends UnavailableReason {
   readonly name: string;
+}
+
+/**
+ * The note for a wasm backend with more threads than the process has logical CPUs: XNNPACK's
+ * threads then wait for each other, and a step gets slower, not faster. Empty otherwise.
+ */
+export function oversubscribedNote(info: BackendInfo, logicalCpus: number): string {
+  if (info.name !== 'wasm' || info.threads <= logicalCpus) return '';
+  return ` — ${info.threads} threads on ${logicalCpus} logical CPU${logicalCpus === 1 ? '' : 's'}: expect it slower than ${logicalCpus}`;
 }
 
 const backendLine = (info: BackendInfo) => `[ganforge] backend: ${info.name} (${info.device})`;
