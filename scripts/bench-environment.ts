@@ -63,6 +63,22 @@ export function parseBenchArguments<T extends ParseArgsConfig>(
   }
 }
 
+/** A --steps / --warmup style count: an integer >= `minimum` (exits 2 with one line otherwise). */
+export function countArgument(
+  tool: string,
+  name: string,
+  text: string | undefined,
+  minimum: number,
+): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < minimum) {
+    console.error(`[${tool}] --${name} must be an integer >= ${minimum}, got ${JSON.stringify(text)}.`);
+    process.exit(2);
+  }
+  return value;
+}
+
 /** The --threads value: an integer from 1 to 8, as the wasm backend takes (exits 2 with one line otherwise). */
 export function threadsArgument(tool: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;

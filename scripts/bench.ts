@@ -26,6 +26,7 @@ import { benchRunMarkdown } from './bench-markdown.js';
 import { type BenchModel, benchModels } from './bench-models.js';
 import {
   commitName,
+  countArgument,
   machineName,
   parseBenchArguments,
   startBenchBackend,
@@ -67,16 +68,7 @@ async function bench(): Promise<void> {
       markdown: { type: 'string', default: join(root, 'docs', 'benchmarks.md') },
     },
   });
-  const count = (name: 'steps' | 'warmup', minimum: number): number | undefined => {
-    const text = values[name];
-    if (text === undefined) return undefined;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < minimum) {
-      console.error(`[bench] --${name} must be an integer >= ${minimum}, got ${JSON.stringify(text)}.`);
-      process.exit(2);
-    }
-    return value;
-  };
+  const count = (name: 'steps' | 'warmup', minimum: number) => countArgument('bench', name, values[name], minimum);
   const stepsOption = count('steps', 1);
   const warmupOption = count('warmup', 0);
   const threadsOption = threadsArgument('bench', values.threads);

@@ -14,6 +14,7 @@ import { updateMarkdownBlock } from './bench-markdown-file.js';
 import { benchModels } from './bench-models.js';
 import {
   commitName,
+  countArgument,
   machineName,
   parseBenchArguments,
   startBenchBackend,
@@ -38,16 +39,7 @@ const { values } = parseBenchArguments('profile', usage, {
     markdown: { type: 'string', default: join(root, 'docs', 'benchmarks.md') },
   },
 });
-const count = (name: 'steps' | 'warmup', minimum: number): number | undefined => {
-  const text = values[name];
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < minimum) {
-    console.error(`[profile] --${name} must be an integer >= ${minimum}, got ${JSON.stringify(text)}.`);
-    process.exit(2);
-  }
-  return value;
-};
+const count = (name: 'steps' | 'warmup', minimum: number) => countArgument('profile', name, values[name], minimum);
 const steps = count('steps', 1)!;
 const warmup = count('warmup', 0)!;
 const threads = threadsArgument('profile', values.threads);
