@@ -92,33 +92,28 @@ export function registerWasmTrainingKernels(): void {
     tf.registerKernel(config);
   }
   for (const [kernelName, depthwise] of samePaddingConvolutions) {
-    const stock = tf.getKernel(kernelName, 'wasm');
-    if (stock === undefined || isExplicitSamePaddingWrapper(stock.kernelFunc)) continue;
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel(withExplicitSamePadding(stock, depthwise));
+    wrapStockKernel(kernelName, isExplicitSamePaddingWrapper, (stock) => withExplicitSamePadding(stock, depthwise));
   }
   for (const kernelName of stridedReductions) {
-    const stock = tf.getKernel(kernelName, 'wasm');
-    if (stock === undefined || isStridedReductionWrapper(stock.kernelFunc)) continue;
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel(withStridedReduction(stock));
+    wrapStockKernel(kernelName, isStridedReductionWrapper, withStridedReduction);
   }
   for (const kernelName of copyingIdentityKernels) {
-    const stock = tf.getKernel(kernelName, 'wasm');
-    if (stock === undefined || isCopyFreeIdentityWrapper(stock.kernelFunc)) continue;
-    tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel(withCopyFreeIdentity(stock));
+    wrapStockKernel(kernelName, isCopyFreeIdentityWrapper, withCopyFreeIdentity);
   }
-  const batchMatMul = tf.getKernel(tf.BatchMatMul, 'wasm');
-  if (batchMatMul !== undefined && !isExplicitTransposeMatMulWrapper(batchMatMul.kernelFunc)) {
-    tf.unregisterKernel(tf.BatchMatMul, 'wasm');
-    tf.registerKernel(withExplicitTransposes(batchMatMul));
-  }
-  const leakyRelu = tf.getKernel(tf.LeakyRelu, 'wasm');
-  if (leakyRelu !== undefined && !isBranchFreeLeakyReluWrapper(leakyRelu.kernelFunc)) {
-    tf.unregisterKernel(tf.LeakyRelu, 'wasm');
-    tf.registerKernel(withBranchFreeLeakyRelu(leakyRelu));
-  }
+  wrapStockKernel(tf.BatchMatMul, isExplicitTransposeMatMulWrapper, withExplicitTransposes);
+  wrapStockKernel(tf.LeakyRelu, isBranchFreeLeakyReluWrapper, withBranchFreeLeakyRelu);
   registerFusedActivationGradients();
   registerReductionGradients();
+}
+
+/** Puts `wrap(stock)` in place of the registered wasm kernel `kernelName`, unless it is a wrapper already. */
+function wrapStockKernel(
+  kernelName: string,
+  isWrapper: (kernelFunc: tf.KernelFunc) => boolean,
+  wrap: (stock: tf.KernelConfig) => tf.KernelConfig,
+): void {
+  const stock = tf.getKernel(kernelName, 'wasm');
+  if (stock === undefined || isWrapper(stock.kernelFunc)) return;
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel(wrap(stock));
 }
