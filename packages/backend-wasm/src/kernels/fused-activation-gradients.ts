@@ -7,8 +7,7 @@ import {
   preluBackpropInputConfig,
   preluGradient,
 } from './prelu-backprop.js';
-
-const ours = new WeakSet<tf.GradFunc>();
+import { wrapStockGradient } from './wrap-stock-gradient.js';
 
 /**
  * Registers the one-pass wasm kernels for the PReLU and LeakyReLU gradients and puts gradients in
@@ -23,14 +22,6 @@ export function registerFusedActivationGradients(): void {
   for (const config of [...preluBackpropGradients, leakyReluBackpropGradient]) {
     if (tf.getGradient(config.kernelName) === undefined) tf.registerGradient(config);
   }
-  for (const [kernelName, wrap] of [
-    [tf.Prelu, preluGradient],
-    [tf.LeakyRelu, leakyReluGradient],
-  ] as const) {
-    const stock = tf.getGradient(kernelName);
-    if (stock === undefined || ours.has(stock.gradFunc)) continue;
-    const config = wrap(stock);
-    ours.add(config.gradFunc);
-    tf.registerGradient(config);
-  }
+  wrapStockGradient(tf.Prelu, preluGradient);
+  wrapStockGradient(tf.LeakyRelu, leakyReluGradient);
 }

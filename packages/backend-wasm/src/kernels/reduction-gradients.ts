@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-const ours = new WeakSet<tf.GradFunc>();
+import { wrapStockGradient } from './wrap-stock-gradient.js';
 
 /** dy reshaped with the reduced axes of x kept as 1s. */
 function expandedGradient(dy: tf.Tensor, x: tf.Tensor, axis: number | number[]): [tf.Tensor, number] {
@@ -62,14 +62,6 @@ function meanGradient(stock: tf.GradConfig): tf.GradConfig {
  * again does nothing.
  */
 export function registerReductionGradients(): void {
-  for (const [kernelName, wrap] of [
-    [tf.Sum, sumGradient],
-    [tf.Mean, meanGradient],
-  ] as const) {
-    const stock = tf.getGradient(kernelName);
-    if (stock === undefined || ours.has(stock.gradFunc)) continue;
-    const config = wrap(stock);
-    ours.add(config.gradFunc);
-    tf.registerGradient(config);
-  }
+  wrapStockGradient(tf.Sum, sumGradient);
+  wrapStockGradient(tf.Mean, meanGradient);
 }
