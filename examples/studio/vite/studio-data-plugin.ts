@@ -60,6 +60,10 @@ export function studioDataPlugin(): Plugin {
         const path = new URL(request.url ?? '/', 'http://studio').pathname.slice(1);
         if (!(path in studioDataFiles)) return next();
         const bytes = file(path as keyof typeof studioDataFiles);
+        // The response ends here, before Vite's own middleware would add `server.headers` (COOP/COEP).
+        for (const [name, value] of Object.entries(server.config.server.headers ?? {})) {
+          if (value !== undefined) response.setHeader(name, value);
+        }
         response.setHeader('Content-Type', 'application/octet-stream');
         response.setHeader('Content-Length', String(bytes.length));
         response.end(bytes);
