@@ -1,0 +1,141 @@
+import * as Comlink from 'comlink';
+
+import { assembleRun } from './run-assembly.js';
+import type { RunCheckApi } from './run-check.worker.js';
+import { RunImportError } from './run-import-error.js';
+import type { RunLibrary, RunSummary } from './run-library.js';
+
+/** Options of {@link importRunFiles} and {@link importRunFromUrl}. */
+export interface ImportRunOptions {
+  /** Stops the import (the worker checking the files ends); nothing is stored. */
+  readonly signal?: AbortSignal;
+  /** Hears which file is being checked, for a status line. */
+  readonly onProgress?: (progress: { readonly done: number; readonly total: number; readonly file: string }) => void;
+}
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new DOMException('The import was cancelled.', 'AbortError');
+}
+
+/**
+ * Checks the files of one `ganforge train` run and stores it in `library` (origin `imported`).
+ * `files` may be a run folder's files (from `<input webkitdirectory>`: their `webkitRelativePath`
+ * names the folder, and files that are not a run's, like samples and run.json, are skipped), loose
+ * files (`latest.gfckpt`, `level-<k>.gfckpt`, `text-encoder.json`) or a `.zip` of a run folder.
+ * Each checkpoint is decoded in a Web Worker (checksum, header schema, limits) and a
+ * `text-encoder.json` is built once to check it; the family comes from `metadata.run`.
+ *
+ * @returns the stored run's summary (name, family, step: the sum over LAPGAN levels).
+ * @throws RunImportError naming the file, what was expected and what was received (a PNG renamed
+ *   .gfckpt, a truncated or damaged checkpoint, text2img without text-encoder.json, files of two
+ *   runs, an unknown family); nothing is stored then. An AbortError when `options.signal` aborts.
+ * @example
+ * ```ts
+ * const run = await importRunFiles([...input.files!], context.library);
+ * context.openPanel('text', { runId: run.id });
+ * ```
+ */
+export async function importRunFiles(
+  files: readonly File[],
+  library: RunLibrary,
+  options: ImportRunOptions = {},
+): Promise<RunSummary> {
+  const { signal, onProgress } = options;
+  if (files.length === 0) {
+    throw new RunImportError('RUN_INCOMPLETE', 'the selection', "expected a run's files, received no files.");
+  }
+  signal?.throwIfAborted();
+  const worker = new Worker(new URL('./run-check.worker.ts', import.meta.url), { type: 'module' });
+  const checker = Comlink.wrap<RunCheckApi>(worker);
+  const aborted = new Promise<never>((_, reject) => {
+    signal?.addEventListener('abort', () => reject(abortError(signal)), { once: true });
+    worker.addEventListener('error', (event) =>
+      reject(new Error(`The file checker stopped: ${event.message || 'its script did not load'}.`)),
+    );
+  });
+  aborted.catch(() => undefined);
+  try {
+    const result = await Promise.race([
+      checker.check(
+        files.map((file) => ({
+          path: file.webkitRelativePath || file.name,
+          blob: file,
+          inFolder: file.webkitRelativePath.includes('/'),
+        })),
+        Comlink.proxy((done: number, total: number, file: string) => onProgress?.({ done, total, file })),
+      ),
+      aborted,
+    ]);
+    if ('refused' in result) {
+      const { code, file, message } = result.refused;
+      const named = file || files.map((each) => each.name).join(', ');
+      throw new RunImportError(code, named, message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message);
+    }
+    const run = assembleRun(result.checked);
+    signal?.throwIfAborted();
+    return await library.put({ ...run, origin: 'imported' });
+  } finally {
+    checker[Comlink.releaseProxy]();
+    worker.terminate();
+  }
+}
+
+/** The file name a URL's path ends with (`https://host/runs/mnist/latest.gfckpt` -> `latest.gfckpt`). */
+function fileNameOf(url: URL): string {
+  const last = decodeURIComponent(url.pathname.slice(url.pathname.lastIndexOf('/') + 1));
+  return last || 'latest.gfckpt';
+}
+
+/**
+ * Downloads a `.gfckpt` (or a `.zip` of a run folder) and imports it as {@link importRunFiles} does.
+ * The server must allow cross-origin requests (CORS) when it is another site, and the studio's
+ * cross-origin isolation asks for nothing more of a plain `fetch`.
+ *
+ * @throws RunImportError `URL_INVALID` (not an http(s) URL), `URL_UNREACHABLE` (network down, no
+ *   such host, or CORS refused: the browser does not say which), `URL_HTTP` (a 404 or another
+ *   status), then the errors of {@link importRunFiles}.
+ */
+export async function importRunFromUrl(
+  url: string,
+  library: RunLibrary,
+  options: ImportRunOptions = {},
+): Promise<RunSummary> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, location.href);
+  } catch {
+    throw new RunImportError(
+      'URL_INVALID',
+      url || 'the URL',
+      'expected a URL like https://example.com/runs/mnist/latest.gfckpt, received text that is not one.',
+    );
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new RunImportError(
+      'URL_INVALID',
+      url,
+      `expected an http:// or https:// URL, received a ${parsed.protocol} URL.`,
+    );
+  }
+  let response: Response;
+  try {
+    response = await fetch(parsed, { signal: options.signal, mode: 'cors' });
+  } catch (cause) {
+    if (options.signal?.aborted) throw abortError(options.signal);
+    throw new RunImportError(
+      'URL_UNREACHABLE',
+      parsed.href,
+      `expected a .gfckpt file, received no response (${(cause as Error).message}): the site is unreachable, or it does not allow other sites to read the file (CORS). Download the file and import it from disk instead.`,
+    );
+  }
+  if (!response.ok) {
+    throw new RunImportError(
+      'URL_HTTP',
+      parsed.href,
+      `expected a .gfckpt file, received HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${response.status === 404 ? ' (no file at this address)' : ''}.`,
+    );
+  }
+  const blob = await response.blob();
+  const file = new File([blob], fileNameOf(parsed));
+  return importRunFiles([file], library, options);
+}
