@@ -1,3 +1,0 @@
-import { exposeTrainingWorker } from '@ganforge/backend-browser';
-
-exposeTrainingWorker();
