@@ -107,6 +107,7 @@ export type {
 } from './trainer/trainer-options.js';
 export type { CheckpointEvent, SampleEvent, StepEvent, TrainingSummary } from './trainer/training-events.js';
 export { TrainingRun } from './trainer/training-run.js';
+export type { LearningRates, StepUpdates, TrainingControls } from './trainer/training-controls.js';
 export {
   capTrainingSteps,
   maxTrainingStepsVariable,

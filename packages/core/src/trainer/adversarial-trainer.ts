@@ -29,7 +29,9 @@ import { disposeAbandonedGradientTape } from './abandoned-gradient-tape.js';
 import { GeneratorEma } from './generator-ema.js';
 import { allFinite, finiteProbes, firstNonFinite } from './non-finite-weights.js';
 import { dcganAdam, makeOptimizer, type OptimizerConfig } from './optimizer-config.js';
+import { setOptimizerLearningRate } from './optimizer-learning-rate.js';
 import { loadOptimizerState } from './optimizer-state.js';
+import { MovingStatisticsCopy } from './moving-statistics.js';
 import type {
   AdversarialTrainerOptions,
   DiscriminatorInputKind,
@@ -44,6 +46,15 @@ import type { StepEvent, TrainingSummary } from './training-events.js';
 import { TrainingRun } from './training-run.js';
 import { TrainingStateSnapshot, type TrainingState } from './training-state-snapshot.js';
 import { capTrainingSteps } from './training-step-cap.js';
+import {
+  discriminatorUpdatesKey,
+  discriminatorUpdatesOf,
+  type LearningRates,
+  type StepUpdates,
+  type TrainingControls,
+  trainingControlsKey,
+  trainingControlsOf,
+} from './training-controls.js';
 
 /** Scalars of one update, kept alive past their `tf.tidy` until they have been read. */
 type NamedScalars = Map<string, tf.Scalar>;
@@ -85,8 +96,10 @@ export class AdversarialTrainer {
   readonly #adversarialWeight: number;
   readonly #terms: readonly GeneratorTerm[];
   readonly #regularizers: readonly DiscriminatorRegularizer[];
-  readonly #discriminatorSteps: number;
-  readonly #optimizerConfigs: { generator: OptimizerConfig; discriminator: OptimizerConfig };
+  #discriminatorSteps: number;
+  #optimizerConfigs: { generator: OptimizerConfig; discriminator: OptimizerConfig };
+  /** Set once a live control changed the rates or k, so that checkpoints carry them to restore(). */
+  #controlsChanged = false;
   readonly #generatorOptimizer: tf.Optimizer;
   readonly #discriminatorOptimizer: tf.Optimizer;
   readonly #ema: GeneratorEma | undefined;
@@ -94,6 +107,8 @@ export class AdversarialTrainer {
   #step = 0;
   #epoch = 0;
   #batchInEpoch = 0;
+  /** Discriminator updates run so far: each one's noise and penalty seeds derive from its count. */
+  #discriminatorUpdates = 0;
   #running = false;
   /** Set when a failed step or restore could not be rolled back; cleared by a successful restore(). */
   #stateLost: TrainingStateLostError | undefined;
@@ -209,6 +224,60 @@ export class AdversarialTrainer {
     return this.#epoch;
   }
 
+  /** Discriminator updates per generator update in a step (see {@link setDiscriminatorSteps}). */
+  get discriminatorStepsPerGeneratorStep(): number {
+    return this.#discriminatorSteps;
+  }
+
+  /** The optimizers' current learning rates (as built, or as {@link setLearningRates} last set them). */
+  get learningRates(): { readonly generator: number; readonly discriminator: number } {
+    return {
+      generator: this.#optimizerConfigs.generator.learningRate,
+      discriminator: this.#optimizerConfigs.discriminator.learningRate,
+    };
+  }
+
+  /**
+   * Changes the learning rates of a live trainer (GAN Lab's learning-rate controls), e.g. between
+   * steps of a running `fit` or in its `onStep`. A rate takes effect from the next optimizer update;
+   * the optimizers keep their state (Adam's moments, RMSProp's averages). Checkpoints record the new
+   * rates (`config.optimizers` and `config.trainingControls`), and `restore()` of such a checkpoint
+   * continues with them. An absent rate stays as it is.
+   *
+   * @throws InvalidArgumentError naming `rates`, `rates.generator` or `rates.discriminator` when a rate is
+   * not a finite number in (0, 10] (the range the optimizer configs accept).
+   *
+   * @example
+   * ```ts
+   * trainer.setLearningRates({ discriminator: 1e-4 }); // the generator keeps its rate
+   * ```
+   */
+  setLearningRates(rates: LearningRates): void {
+    if (typeof rates !== 'object' || rates === null) {
+      throw new InvalidArgumentError('rates', '{ generator?: number, discriminator?: number }', rates);
+    }
+    if (rates.generator !== undefined) assertNumberInRange(rates.generator, Number.MIN_VALUE, 10, 'rates.generator');
+    if (rates.discriminator !== undefined) {
+      assertNumberInRange(rates.discriminator, Number.MIN_VALUE, 10, 'rates.discriminator');
+    }
+    this.#applyLearningRates({ ...this.learningRates, ...definedRates(rates) });
+    this.#controlsChanged = true;
+  }
+
+  /**
+   * Changes k, the discriminator updates per generator update, of a live trainer, from the next step
+   * on (a step in progress keeps its k). Checkpoints record it and `restore()` of such a checkpoint
+   * continues with it. Seeds stay unique whatever k does: each discriminator update's noise derives
+   * from the count of discriminator updates run so far, which checkpoints record too.
+   *
+   * @throws InvalidArgumentError naming `k` when it is not an integer in [1, 100].
+   */
+  setDiscriminatorSteps(k: number): void {
+    assertInteger(k, 1, 100, 'k');
+    this.#discriminatorSteps = k;
+    this.#controlsChanged = true;
+  }
+
   /**
    * Trains on `dataset`. The returned run is both awaitable (resolves to a summary) and
    * async-iterable (yields a {@link StepEvent} per step); consume it one way.
@@ -220,6 +289,10 @@ export class AdversarialTrainer {
    * optimizer state, EMA and counters are back as they were after the last completed step, so the
    * trainer can be checkpointed, sampled or trained on from there. The run rejects with the step's
    * error (a {@link TrainingStateLostError} instead if the rollback itself failed).
+   *
+   * `options.updates` (default `'both'`) makes every step of this call update only the discriminator
+   * (its k updates, each on its own batch) or only the generator (one update on one batch, and the
+   * EMA), as GAN Lab's single-step buttons do; see {@link FitOptions.updates}.
    *
    * @throws InvalidArgumentError for bad options, or a `GANFORGE_MAX_STEPS` that is not a positive integer.
    * @throws TrainingStateLostError when an earlier step could not be rolled back and no checkpoint was restored since.
@@ -299,9 +372,13 @@ export class AdversarialTrainer {
    * Loads a checkpoint into this trainer (built with the same model options): weights, optimizer
    * state, EMA and counters, so that training continues exactly where it stopped (bit for bit on
    * the same backend, whatever step the checkpoint was written at). It frees the optimizer state it
-   * replaces. If it fails half way, the trainer is put back as it was.
+   * replaces. If it fails half way, the trainer is put back as it was. A checkpoint written after
+   * {@link setLearningRates} or {@link setDiscriminatorSteps} (`config.trainingControls`) brings its
+   * rates and k along; otherwise the trainer keeps the rates and k it was built with (so a resume can
+   * change them through the constructor, as the CLI's `--lr` does).
    *
-   * @throws CheckpointError when the checkpoint does not fit this trainer (seed, EMA, weights, optimizer slots).
+   * @throws CheckpointError when the checkpoint does not fit this trainer (seed, EMA, weights, optimizer slots),
+   * or its `config.trainingControls` / `config.discriminatorUpdates` are malformed.
    * @throws NonFiniteWeightError when a tensor of the checkpoint holds NaN or ±Infinity (nothing is changed).
    */
   async restore(checkpoint: Checkpoint): Promise<void> {
@@ -316,6 +393,13 @@ export class AdversarialTrainer {
           'Use the same seed to resume exactly.',
       );
     }
+    const config = checkpoint.config ?? {};
+    const controls = trainingControlsOf(config);
+    const discriminatorUpdates = discriminatorUpdatesOf(
+      config,
+      checkpoint.step,
+      controls?.discriminatorStepsPerGeneratorStep ?? this.#discriminatorSteps,
+    );
     const hasEma = checkpoint.generatorEma !== undefined;
     if (hasEma !== (this.#ema !== undefined)) {
       throw new CheckpointError(
@@ -372,6 +456,12 @@ export class AdversarialTrainer {
     this.#step = checkpoint.step;
     this.#epoch = checkpoint.epoch;
     this.#batchInEpoch = checkpoint.batchInEpoch;
+    this.#discriminatorUpdates = discriminatorUpdates;
+    if (controls) {
+      this.#applyLearningRates(controls.learningRates);
+      this.#discriminatorSteps = controls.discriminatorStepsPerGeneratorStep;
+      this.#controlsChanged = true;
+    }
     this.#stateLost = undefined;
   }
 
@@ -380,6 +470,15 @@ export class AdversarialTrainer {
     this.#generatorOptimizer.dispose();
     this.#discriminatorOptimizer.dispose();
     this.#ema?.dispose();
+  }
+
+  #applyLearningRates(rates: { readonly generator: number; readonly discriminator: number }): void {
+    setOptimizerLearningRate(this.#generatorOptimizer, rates.generator);
+    setOptimizerLearningRate(this.#discriminatorOptimizer, rates.discriminator);
+    this.#optimizerConfigs = {
+      generator: { ...this.#optimizerConfigs.generator, learningRate: rates.generator },
+      discriminator: { ...this.#optimizerConfigs.discriminator, learningRate: rates.discriminator },
+    };
   }
 
   #config(): CheckpointConfig {
@@ -395,6 +494,15 @@ export class AdversarialTrainer {
       regularizers: this.#regularizers.map(({ name, config }) => ({ name, config })),
       discriminatorStepsPerGeneratorStep: this.#discriminatorSteps,
       ema: this.#ema ? { decay: this.#ema.decay, warmup: this.#ema.warmup } : false,
+      [discriminatorUpdatesKey]: this.#discriminatorUpdates,
+      ...(this.#controlsChanged
+        ? {
+            [trainingControlsKey]: {
+              learningRates: this.learningRates,
+              discriminatorStepsPerGeneratorStep: this.#discriminatorSteps,
+            } satisfies TrainingControls,
+          }
+        : {}),
     };
   }
 
@@ -510,7 +618,7 @@ export class AdversarialTrainer {
         }
 
         const stepStarted = performance.now();
-        const values = await this.#runStep(batches);
+        const values = await this.#runStep(batches, options.updates ?? 'both');
         if (values === undefined) {
           stoppedBy = 'abort';
           break;
@@ -552,15 +660,20 @@ export class AdversarialTrainer {
   }
 
   /**
-   * One step: D updates on fresh batches, then one G update. Returns the losses, or undefined on
-   * abort. A step that throws or is aborted is rolled back (weights, optimizers, EMA, counters).
+   * One step: D updates on fresh batches, then one G update (or only one side, per `updates`).
+   * Returns the losses, or undefined on abort. A step that throws or is aborted is rolled back
+   * (weights, optimizers, EMA, counters).
    */
-  async #runStep(batches: EpochCursor): Promise<Map<string, number> | undefined> {
-    const position = { epoch: this.#epoch, batchInEpoch: this.#batchInEpoch };
+  async #runStep(batches: EpochCursor, updates: StepUpdates): Promise<Map<string, number> | undefined> {
+    const position = {
+      epoch: this.#epoch,
+      batchInEpoch: this.#batchInEpoch,
+      discriminatorUpdates: this.#discriminatorUpdates,
+    };
     const step = this.#step + 1;
     try {
       return await this.#transaction(`Step ${step}`, async () => {
-        const values = await this.#updateOnce(batches, step);
+        const values = await this.#updateOnce(batches, step, updates);
         if (values === undefined) throw new StepAborted(step);
         return values;
       });
@@ -569,16 +682,28 @@ export class AdversarialTrainer {
       // Forget the step's batches too, so that a resume replays the whole step.
       this.#epoch = position.epoch;
       this.#batchInEpoch = position.batchInEpoch;
+      this.#discriminatorUpdates = position.discriminatorUpdates;
       if (error instanceof StepAborted) return undefined;
       throw error;
     }
   }
 
-  async #updateOnce(batches: EpochCursor, step: number): Promise<Map<string, number> | undefined> {
+  async #updateOnce(
+    batches: EpochCursor,
+    step: number,
+    updates: StepUpdates,
+  ): Promise<Map<string, number> | undefined> {
     const scalars: NamedScalars = new Map();
+    // k is read once: a setDiscriminatorSteps() during the step's awaits applies from the next step.
+    const discriminatorUpdates = updates === 'generator' ? 0 : this.#discriminatorSteps;
+    // The network a one-sided step leaves alone must not move, BatchNorm statistics included.
+    const untouched =
+      updates === 'both'
+        ? undefined
+        : MovingStatisticsCopy.capture([updates === 'discriminator' ? this.generator : this.discriminator]);
     let batch: TrainingBatch | undefined;
     try {
-      for (let dStep = 0; dStep < this.#discriminatorSteps; dStep++) {
+      for (let dStep = 0; dStep < Math.max(discriminatorUpdates, 1); dStep++) {
         if (batch) disposeBatch(batch);
         const next = await batches.next(this.#epoch, this.#batchInEpoch);
         if (next === undefined) {
@@ -592,11 +717,20 @@ export class AdversarialTrainer {
           this.#batchInEpoch = 0;
         }
         validateBatch(batch, this.#generatorInputs, this.#discriminatorInputs, this.#objective);
-        disposeScalars(scalars);
-        this.#discriminatorUpdate(batch, this.#step * this.#discriminatorSteps + dStep, scalars);
+        if (dStep < discriminatorUpdates) {
+          disposeScalars(scalars);
+          this.#discriminatorUpdate(batch, this.#discriminatorUpdates, scalars);
+          this.#discriminatorUpdates += 1;
+        }
       }
-      this.#generatorUpdate(batch!, scalars);
-      this.#ema?.update(this.#step);
+      if (updates === 'discriminator') {
+        this.#evaluateGenerator(batch!, scalars);
+      } else {
+        if (updates === 'generator') this.#evaluateDiscriminator(batch!, scalars);
+        this.#generatorUpdate(batch!, scalars);
+        this.#ema?.update(this.#step);
+      }
+      untouched?.restoreAndDispose();
       // The losses and finiteness probes of the whole state, read with one sync: a step can leave
       // non-finite weights behind finite losses (BatchNorm statistics of huge inputs, overflowing updates).
       const state = await this.#namedState();
@@ -609,6 +743,8 @@ export class AdversarialTrainer {
       if (!read.probesFinite) await this.#assertFinite('step', step, { probed: true });
       return read.losses;
     } finally {
+      // Frees the copies when the step failed (the rollback puts everything back); no-op after restoreAndDispose.
+      untouched?.restoreAndDispose();
       if (batch) disposeBatch(batch);
       disposeScalars(scalars);
     }
@@ -623,37 +759,14 @@ export class AdversarialTrainer {
       // Outside the optimizer's gradient tape: no gradient work is spent on the generator here.
       const fake = this.#runGenerator({ noise, condition: batch.condition, input: batch.input });
       assertSameShape(fake, batch.real);
-      const discriminate = (images: tf.Tensor, condition = batch.condition) =>
-        this.#runDiscriminator(images, condition);
       const total = this.#discriminatorOptimizer.minimize(
-        () => {
-          const realLogits = discriminate(batch.real);
-          const fakeLogits = discriminate(fake);
-          let adversarial: tf.Scalar;
-          if (this.#objective === 'matching-aware') {
-            const mismatched = batch.mismatchedCondition ?? rollBatch(batch.condition!);
-            const wrongLogits = discriminate(batch.real, mismatched);
-            adversarial = tf.mul(
-              0.5,
-              tf.add(this.loss.discriminator(realLogits, wrongLogits), this.loss.discriminator(realLogits, fakeLogits)),
-            );
-          } else {
-            adversarial = this.loss.discriminator(realLogits, fakeLogits);
-          }
-          scalars.set('discriminator_adversarial', tf.keep(adversarial));
-          let loss: tf.Scalar = adversarial;
-          this.#regularizers.forEach((regularizer, index) => {
-            const penalty = regularizer.penalty({
-              real: batch.real,
-              fake,
-              discriminate: (images) => discriminate(images),
-              seed: deriveSeed(this.seed, `regularizer-${index}`, counter),
-            });
-            scalars.set(regularizer.name, tf.keep(penalty));
-            loss = tf.add(loss, penalty);
-          });
-          return loss;
-        },
+        () =>
+          this.#discriminatorLoss(
+            batch,
+            fake,
+            (index) => deriveSeed(this.seed, `regularizer-${index}`, counter),
+            scalars,
+          ),
         true,
         trainableVariables(this.discriminator),
       );
@@ -661,38 +774,118 @@ export class AdversarialTrainer {
     });
   }
 
+  /**
+   * D's loss on `batch` against the images G would be trained on this step, forward only (no
+   * gradient, no update, both networks' BatchNorm statistics put back): a generator-only step's report.
+   */
+  #evaluateDiscriminator(batch: TrainingBatch, scalars: NamedScalars): void {
+    const statistics = MovingStatisticsCopy.capture([this.generator, this.discriminator]);
+    try {
+      tf.tidy(() => {
+        const fake = this.#runGenerator({
+          noise: this.#generatorNoise(batch),
+          condition: batch.condition,
+          input: batch.input,
+        });
+        assertSameShape(fake, batch.real);
+        const seed = (index: number) => deriveSeed(this.seed, `regularizer-${index}-evaluation`, this.#step);
+        scalars.set('discriminator', tf.keep(this.#discriminatorLoss(batch, fake, seed, scalars)));
+      });
+    } finally {
+      statistics.restoreAndDispose();
+    }
+  }
+
+  /** D's loss (adversarial plus regularizers) on real and generated images; records its parts in `scalars`. */
+  #discriminatorLoss(
+    batch: TrainingBatch,
+    fake: tf.Tensor,
+    regularizerSeed: (index: number) => number,
+    scalars: NamedScalars,
+  ): tf.Scalar {
+    const discriminate = (images: tf.Tensor, condition = batch.condition) => this.#runDiscriminator(images, condition);
+    const realLogits = discriminate(batch.real);
+    const fakeLogits = discriminate(fake);
+    let adversarial: tf.Scalar;
+    if (this.#objective === 'matching-aware') {
+      const mismatched = batch.mismatchedCondition ?? rollBatch(batch.condition!);
+      const wrongLogits = discriminate(batch.real, mismatched);
+      adversarial = tf.mul(
+        0.5,
+        tf.add(this.loss.discriminator(realLogits, wrongLogits), this.loss.discriminator(realLogits, fakeLogits)),
+      );
+    } else {
+      adversarial = this.loss.discriminator(realLogits, fakeLogits);
+    }
+    scalars.set('discriminator_adversarial', tf.keep(adversarial));
+    let loss: tf.Scalar = adversarial;
+    this.#regularizers.forEach((regularizer, index) => {
+      const penalty = regularizer.penalty({
+        real: batch.real,
+        fake,
+        discriminate: (images) => discriminate(images),
+        seed: regularizerSeed(index),
+      });
+      scalars.set(regularizer.name, tf.keep(penalty));
+      loss = tf.add(loss, penalty);
+    });
+    return loss;
+  }
+
   #generatorUpdate(batch: TrainingBatch, scalars: NamedScalars): void {
     tf.tidy(() => {
-      const batchSize = batch.real.shape[0]!;
-      const noise = this.#noise
-        ? this.#drawNoise(batchSize, deriveSeed(this.seed, 'generator-noise', this.#step))
-        : undefined;
+      const noise = this.#generatorNoise(batch);
       const total = this.#generatorOptimizer.minimize(
-        () => {
-          const fake = this.#runGenerator({ noise, condition: batch.condition, input: batch.input });
-          const adversarial = this.loss.generator(this.#runDiscriminator(fake, batch.condition));
-          scalars.set('adversarial', tf.keep(adversarial));
-          let loss: tf.Scalar = tf.mul(adversarial, this.#adversarialWeight);
-          this.#terms.forEach((term, index) => {
-            const value = term.compute({
-              fake,
-              batch,
-              noise,
-              generate: (inputs) => this.#runGenerator(inputs),
-              discriminate: (images, condition) => this.#runDiscriminator(images, condition),
-              loss: this.loss,
-              seed: deriveSeed(this.seed, `generator-term-${index}`, this.#step),
-            });
-            scalars.set(term.name, tf.keep(value));
-            loss = tf.add(loss, tf.mul(value, term.weight));
-          });
-          return loss;
-        },
+        () => this.#generatorLoss(batch, noise, scalars),
         true,
         trainableVariables(this.generator),
       );
       scalars.set('generator', tf.keep(total!));
     });
+  }
+
+  /**
+   * G's loss on `batch` with this step's generator noise, forward only (no gradient, no update, both
+   * networks' BatchNorm statistics put back): a discriminator-only step's report.
+   */
+  #evaluateGenerator(batch: TrainingBatch, scalars: NamedScalars): void {
+    const statistics = MovingStatisticsCopy.capture([this.generator, this.discriminator]);
+    try {
+      tf.tidy(() => {
+        scalars.set('generator', tf.keep(this.#generatorLoss(batch, this.#generatorNoise(batch), scalars)));
+      });
+    } finally {
+      statistics.restoreAndDispose();
+    }
+  }
+
+  /** This step's generator noise (the generator's update, or its evaluation, draws the same). */
+  #generatorNoise(batch: TrainingBatch): tf.Tensor2D | undefined {
+    return this.#noise
+      ? this.#drawNoise(batch.real.shape[0]!, deriveSeed(this.seed, 'generator-noise', this.#step))
+      : undefined;
+  }
+
+  /** G's loss: the weighted adversarial term plus weighted extra terms; records its parts in `scalars`. */
+  #generatorLoss(batch: TrainingBatch, noise: tf.Tensor | undefined, scalars: NamedScalars): tf.Scalar {
+    const fake = this.#runGenerator({ noise, condition: batch.condition, input: batch.input });
+    const adversarial = this.loss.generator(this.#runDiscriminator(fake, batch.condition));
+    scalars.set('adversarial', tf.keep(adversarial));
+    let loss: tf.Scalar = tf.mul(adversarial, this.#adversarialWeight);
+    this.#terms.forEach((term, index) => {
+      const value = term.compute({
+        fake,
+        batch,
+        noise,
+        generate: (inputs) => this.#runGenerator(inputs),
+        discriminate: (images, condition) => this.#runDiscriminator(images, condition),
+        loss: this.loss,
+        seed: deriveSeed(this.seed, `generator-term-${index}`, this.#step),
+      });
+      scalars.set(term.name, tf.keep(value));
+      loss = tf.add(loss, tf.mul(value, term.weight));
+    });
+    return loss;
   }
 
   #runGenerator(inputs: GeneratorInputs): tf.Tensor {
@@ -936,6 +1129,9 @@ function validateFitOptions(dataset: Dataset<TrainingBatch>, options: FitOptions
   if (options.epochs !== undefined) assertInteger(options.epochs, 0, Number.MAX_SAFE_INTEGER, 'options.epochs');
   if (options.durationMs !== undefined)
     assertNumberInRange(options.durationMs, 0, Number.MAX_VALUE, 'options.durationMs');
+  if (options.updates !== undefined && !['both', 'discriminator', 'generator'].includes(options.updates)) {
+    throw new InvalidArgumentError('options.updates', "'both', 'discriminator' or 'generator'", options.updates);
+  }
   if (options.samples) assertInteger(options.samples.every, 1, Number.MAX_SAFE_INTEGER, 'options.samples.every');
   if (options.checkpoints?.every !== undefined)
     assertInteger(options.checkpoints.every, 1, Number.MAX_SAFE_INTEGER, 'options.checkpoints.every');
@@ -1014,4 +1210,9 @@ function optimizerStateOf(
     );
   }
   return { iterations: iterations.tensor, slots };
+}
+
+/** The rates of `rates` that are set (an explicit undefined leaves a rate as it is). */
+function definedRates(rates: LearningRates): LearningRates {
+  return Object.fromEntries(Object.entries(rates).filter(([, rate]) => rate !== undefined));
 }

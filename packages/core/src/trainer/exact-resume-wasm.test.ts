@@ -37,4 +37,28 @@ describe('AdversarialTrainer.restore on the wasm backend', () => {
     }
     expect(drifting).toEqual([]);
   });
+
+  it("keeps the generator bit-identical in an updates: 'discriminator' step, and resumes live controls exactly", async () => {
+    const data = new TensorDataset({ real: tinyData(20) });
+    const live = async (trainer: ReturnType<typeof build>) => {
+      await trainer.fit(data, { batchSize: 4, steps: 2 });
+      trainer.setLearningRates({ generator: 1e-3, discriminator: 5e-4 });
+      trainer.setDiscriminatorSteps(2);
+      const before = (await trainingStateBytes(trainer)).generator;
+      await trainer.fit(data, { batchSize: 4, steps: 1, updates: 'discriminator' });
+      expect((await trainingStateBytes(trainer)).generator).toEqual(before);
+      await trainer.fit(data, { batchSize: 4, steps: 1, updates: 'generator' });
+    };
+    const straight = build();
+    await live(straight);
+    await straight.fit(data, { batchSize: 4, steps: 3 });
+    const store = new MemoryCheckpointStore();
+    const first = build();
+    await live(first);
+    await store.save('latest', await first.checkpoint());
+    const resumed = build();
+    await resumed.restore((await store.load('latest'))!);
+    await resumed.fit(data, { batchSize: 4, steps: 3 });
+    expect(await trainingStateBytes(resumed)).toEqual(await trainingStateBytes(straight));
+  });
 });

@@ -5,6 +5,7 @@ import type { TrainingBatch } from '../dataset.js';
 import type { AdversarialLoss } from '../losses/adversarial-loss.js';
 import type { DiscriminatorRegularizer } from '../regularizers/discriminator-regularizer.js';
 import type { OptimizerConfig } from './optimizer-config.js';
+import type { StepUpdates } from './training-controls.js';
 import type { CheckpointEvent, SampleEvent, StepEvent } from './training-events.js';
 
 /** What feeds each generator input, in the order of `generator.inputs`. */
@@ -125,6 +126,21 @@ export interface FitOptions {
   readonly signal?: AbortSignal;
   readonly samples?: SampleOptions;
   readonly checkpoints?: CheckpointOptions;
+  /**
+   * Which networks each step of this call updates. Default `'both'`: k discriminator updates, then
+   * one generator update (and the EMA).
+   * - `'discriminator'`: only the discriminator's k updates (each on its own batch); the generator,
+   *   its BatchNorm statistics and its EMA stay bit-identical.
+   * - `'generator'`: only one generator update on one batch (and the EMA); the discriminator, its
+   *   BatchNorm statistics and its optimizer stay bit-identical.
+   *
+   * Either way the step counts as a step (`step` advances, checkpoints and samples fall due as
+   * usual) and its {@link StepEvent} reports both losses: the network that was not updated has its
+   * loss evaluated on the step's (last) batch, forward only (no gradient, no update). GAN Lab's
+   * single-step buttons are `fit(data, { batchSize, steps: 1, updates: 'discriminator' })` and
+   * `updates: 'generator'`.
+   */
+  readonly updates?: StepUpdates;
   onStep?(event: StepEvent): void | Promise<void>;
   onSample?(event: SampleEvent): void | Promise<void>;
   onCheckpoint?(event: CheckpointEvent): void | Promise<void>;

@@ -6,9 +6,15 @@ export interface StepEvent {
   readonly step: number;
   /** Passes over the data set completed so far. */
   readonly epoch: number;
-  /** Discriminator loss of the step's last discriminator update, regularizers included. */
+  /**
+   * Discriminator loss of the step's last discriminator update, regularizers included (in an
+   * `updates: 'generator'` step: evaluated forward only on the step's batch, before the generator update).
+   */
   readonly discriminatorLoss: number;
-  /** Generator loss: weighted adversarial term plus weighted extra terms. */
+  /**
+   * Generator loss: weighted adversarial term plus weighted extra terms, before the generator update
+   * (in an `updates: 'discriminator'` step: evaluated forward only, after the discriminator updates).
+   */
   readonly generatorLoss: number;
   /** Unweighted parts: `adversarial`, each generator term and each regularizer by name. */
   readonly terms: Readonly<Record<string, number>>;
