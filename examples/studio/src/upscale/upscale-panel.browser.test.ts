@@ -204,13 +204,24 @@ it('cancels an upscale mid-way (no output, worker memory back where it was), the
   expect((await responsiveness(page)).longestTaskMs).toBeLessThan(200);
 
   await page.fill('#upscale-tile', '64');
-  await page.setInputFiles('#upscale-photo', join(fixtures, 'astronaut-64.png'));
+  // This time the photo is dropped on the panel.
+  await page.evaluate(
+    (base64) => {
+      const transfer = new DataTransfer();
+      const bytes = Uint8Array.from(atob(base64), (character) => character.charCodeAt(0));
+      transfer.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+      const drop = new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true });
+      document.querySelector('#upscale-drop')!.dispatchEvent(drop);
+    },
+    readFileSync(join(fixtures, 'astronaut-64.png')).toString('base64'),
+  );
+  expect(await page.textContent('#upscale-status')).toMatch(/^Photo: dropped\.png/);
   expect(await upscaleAndWait()).toBe('Done: 128x128.');
   expect(await memory()).toBe(before);
   expect(await errorBanner(page)).toBe('');
 });
 
-it('says in the page what is wrong with a truncated checkpoint and with a file that is not one', async () => {
+it('says in the page what is wrong with a truncated checkpoint and with files that are not a model', async () => {
   const checkpoint = readFileSync(join(folder, 'srgan', 'latest.gfckpt'));
   writeFileSync(join(folder, 'truncated.gfckpt'), checkpoint.subarray(0, checkpoint.length >> 1));
   await loadModel(join(folder, 'truncated.gfckpt'));
@@ -219,14 +230,60 @@ it('says in the page what is wrong with a truncated checkpoint and with a file t
 
   copyFileSync(join(fixtures, 'coffee-96.png'), join(folder, 'photo.gfckpt'));
   await loadModel(join(folder, 'photo.gfckpt'));
-  expect(await modelStatus()).toMatch(/photo\.gfckpt: expected a GANForge checkpoint/);
+  expect(await modelStatus()).toMatch(/photo\.gfckpt: expected a GANForge checkpoint .*received/);
 
   writeFileSync(join(folder, 'notes.txt'), 'not a model');
   await loadModel(join(folder, 'notes.txt'));
-  expect(await modelStatus()).toMatch(/notes\.txt: expected the latest\.gfckpt .* received neither/);
+  expect(await modelStatus()).toMatch(/notes\.txt: expected .*received/);
+
+  writeFileSync(join(folder, 'model.json'), '{"format": "nothing"}');
+  await loadModel(join(folder, 'model.json'));
+  expect(await modelStatus()).toMatch(
+    /model\.json: expected the model\/ folder of a `ganforge train srresnet\|srgan` run/,
+  );
   // A refused model is not kept: Upscale waits for a good one.
   expect(await page.isDisabled('#upscale-start')).toBe(true);
 });
+
+it('loads runs from the library, from a run folder and from a URL', async () => {
+  // The checkpoint and the model folder loaded above were kept in the library.
+  const runs = await page.$$eval('#upscale-run option', (options) => options.map((option) => option.textContent));
+  expect(runs).toEqual(
+    expect.arrayContaining([expect.stringMatching(/srgan · step 2/), expect.stringMatching(/srresnet/)]),
+  );
+  const srgan = await page.$eval(
+    '#upscale-run',
+    (select) => [...(select as HTMLSelectElement).options].find((option) => option.text.includes('srgan'))!.value,
+  );
+  await page.selectOption('#upscale-run', srgan);
+  const before = await modelStatus();
+  await page.click('#upscale-use-run');
+  await page.waitForFunction((previous) => {
+    const text = document.querySelector('#upscale-model-status')!.textContent ?? '';
+    return text !== previous && !text.startsWith('Loading');
+  }, before);
+  expect(await modelStatus()).toMatch(/^the library run: SRGAN x2, step 2/);
+
+  await page.setInputFiles('#upscale-model-folder', join(folder, 'srresnet'));
+  await page.waitForFunction(() =>
+    /^srresnet|Could not/.test(document.querySelector('#upscale-model-status')!.textContent ?? ''),
+  );
+  expect(await modelStatus()).toMatch(/SRResNet x2/);
+
+  // The studio's own origin serves the checkpoint here (a real site must allow CORS for other origins).
+  const url = new URL('runs/srgan/latest.gfckpt', studio.url).href;
+  await page.route(url, (route) => route.fulfill({ body: checkpoint(), contentType: 'application/octet-stream' }));
+  await page.fill('#upscale-model-url', url);
+  await page.click('#upscale-load-url');
+  await page.waitForFunction(
+    () => !/^(Loading|srresnet)/.test(document.querySelector('#upscale-model-status')!.textContent ?? ''),
+  );
+  expect(await modelStatus()).toMatch(/SRGAN x2, step 2/);
+  await page.setInputFiles('#upscale-photo', join(fixtures, 'astronaut-64.png'));
+  expect(await upscaleAndWait()).toBe('Done: 128x128.');
+});
+
+const checkpoint = () => readFileSync(join(folder, 'srgan', 'latest.gfckpt'));
 
 // STUDIO_SCREENSHOTS=1 STUDIO_SR_RUN=<a longer-trained `train srresnet|srgan` run folder> saves the docs' screenshot.
 const screenshotRun = process.env['STUDIO_SCREENSHOTS'] === '1' ? process.env['STUDIO_SR_RUN'] : undefined;

@@ -1,10 +1,11 @@
 import 'img-comparison-slider';
 import './upscale-panel.css';
 
+import { importRunFiles, importRunFromUrl } from '../models/import-run.js';
 import type { RunSummary } from '../models/run-library.js';
 import { describeError } from '../shell/page-errors.js';
 import type { StudioContext } from '../shell/studio-context.js';
-import { modelSourceFromFiles, modelSourceFromRun } from './model-source-from-files.js';
+import { layersSourceFromFiles, modelSourceFromRun } from './model-source-from-files.js';
 import { UpscaleClient } from './upscale-client.js';
 import type { LoadedModel, ModelSource, UpscaleResult } from './upscale-worker-api.js';
 
@@ -20,7 +21,8 @@ const template = `
         <button id="upscale-use-run" type="button">Use</button>
       </div>
       <div class="studio-controls">
-        <label>Load a run <input id="upscale-model-files" type="file" multiple accept=".gfckpt,.json,.bin" /></label>
+        <label>Load a run <input id="upscale-model-files" type="file" multiple accept=".gfckpt,.zip,.json,.bin" /></label>
+        <label>or its folder <input id="upscale-model-folder" type="file" webkitdirectory /></label>
       </div>
       <p class="studio-muted upscale-hint">The <code>latest.gfckpt</code> of <code>ganforge train srgan</code>, or the
         <code>model.json</code> and <code>weights.bin</code> in the <code>model/</code> folder of
@@ -142,9 +144,30 @@ export function mountUpscalePanel(root: HTMLElement, context: StudioContext): vo
     refreshButtons();
   };
 
-  const loadFiles = (files: readonly File[]) =>
-    load(files.map((file) => file.name).join(', '), async () => {
-      const { source, runFiles, name } = await modelSourceFromFiles(files);
+  /** A run the Models panel's import stored: refused here unless it is a super-resolution run. */
+  const sourceOfImported = async (summary: RunSummary) => {
+    await refreshRuns(summary.id);
+    if (!srFamilies.has(summary.family)) {
+      throw new Error(
+        `${summary.name} is a ${summary.family} run (now in the library, see Models): expected an SRGAN run's ` +
+          'latest.gfckpt or the model/ folder of an SRResNet run.',
+      );
+    }
+    const run = await context.library.get(summary.id);
+    if (!run) throw new Error(`${summary.name} is no longer in the library.`);
+    return { source: modelSourceFromRun(run) };
+  };
+
+  const loadFiles = (files: readonly File[]) => {
+    const what = files[0]?.webkitRelativePath.split('/')[0] || files.map((file) => file.name).join(', ');
+    const layers =
+      files.some((file) => file.name.endsWith('.json')) && !files.some((file) => /\.(gfckpt|zip)$/.test(file.name));
+    if (!layers) {
+      // Checkpoints (and zipped run folders) are checked and stored by the Models panel's import.
+      return load(what, async () => sourceOfImported(await importRunFiles(files, context.library)));
+    }
+    return load(what, async () => {
+      const { source, runFiles, name } = await layersSourceFromFiles(files);
       return {
         source,
         // Kept in the library once the worker accepted it, so the next visit can pick it from the list.
@@ -160,6 +183,7 @@ export function mountUpscalePanel(root: HTMLElement, context: StudioContext): vo
         },
       };
     });
+  };
 
   const loadRun = (id: string) =>
     load('the library run', async () => {
@@ -168,12 +192,14 @@ export function mountUpscalePanel(root: HTMLElement, context: StudioContext): vo
       return { source: modelSourceFromRun(run) };
     });
 
-  element<HTMLInputElement>('upscale-model-files').addEventListener('change', (event) => {
-    const input = event.currentTarget as HTMLInputElement;
-    const files = [...(input.files ?? [])];
-    input.value = '';
-    if (files.length > 0) void loadFiles(files);
-  });
+  for (const id of ['upscale-model-files', 'upscale-model-folder']) {
+    element<HTMLInputElement>(id).addEventListener('change', (event) => {
+      const input = event.currentTarget as HTMLInputElement;
+      const files = [...(input.files ?? [])];
+      input.value = '';
+      if (files.length > 0) void loadFiles(files);
+    });
+  }
   element('upscale-use-run').addEventListener('click', () => {
     if (runSelect.value) void loadRun(runSelect.value);
   });
@@ -181,12 +207,9 @@ export function mountUpscalePanel(root: HTMLElement, context: StudioContext): vo
     const url = element<HTMLInputElement>('upscale-model-url').value.trim();
     void load(url || 'the URL', async () => {
       const parsed = new URL(url, location.href);
+      // A model.json is read by tfjs with its weight files next to it; a .gfckpt goes through the import.
       if (parsed.pathname.endsWith('.json')) return { source: { kind: 'layers-url', url: parsed.href } };
-      const response = await fetch(parsed);
-      if (!response.ok) throw new Error(`${parsed.href}: expected a .gfckpt file, received HTTP ${response.status}.`);
-      const name = decodeURIComponent(parsed.pathname.split('/').pop() || 'latest.gfckpt');
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      return { source: { kind: 'checkpoint', fileName: name, bytes } };
+      return sourceOfImported(await importRunFromUrl(parsed.href, context.library));
     });
   });
   root.addEventListener('studio:open-run', (event) => {
