@@ -40,8 +40,30 @@ export async function importRunFiles(
   library: RunLibrary,
   options: ImportRunOptions = {},
 ): Promise<RunSummary> {
+  return importRunEntries(
+    files.map((file) => ({ file, path: file.webkitRelativePath || file.name })),
+    library,
+    options,
+  );
+}
+
+/** A file with its path, `folder/latest.gfckpt` for a file of a dropped or picked folder. */
+export interface RunFileEntry {
+  readonly file: Blob;
+  readonly path: string;
+}
+
+/**
+ * {@link importRunFiles} for files whose folder is known another way than `webkitRelativePath`
+ * (a folder dropped on the page: its entries carry the path).
+ */
+export async function importRunEntries(
+  entries: readonly RunFileEntry[],
+  library: RunLibrary,
+  options: ImportRunOptions = {},
+): Promise<RunSummary> {
   const { signal, onProgress } = options;
-  if (files.length === 0) {
+  if (entries.length === 0) {
     throw new RunImportError('RUN_INCOMPLETE', 'the selection', "expected a run's files, received no files.");
   }
   signal?.throwIfAborted();
@@ -57,18 +79,14 @@ export async function importRunFiles(
   try {
     const result = await Promise.race([
       checker.check(
-        files.map((file) => ({
-          path: file.webkitRelativePath || file.name,
-          blob: file,
-          inFolder: file.webkitRelativePath.includes('/'),
-        })),
+        entries.map(({ file, path }) => ({ path, blob: file, inFolder: path.includes('/') })),
         Comlink.proxy((done: number, total: number, file: string) => onProgress?.({ done, total, file })),
       ),
       aborted,
     ]);
     if ('refused' in result) {
       const { code, file, message } = result.refused;
-      const named = file || files.map((each) => each.name).join(', ');
+      const named = file || entries.map((entry) => entry.path).join(', ');
       throw new RunImportError(code, named, message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message);
     }
     const run = assembleRun(result.checked);
@@ -133,6 +151,14 @@ export async function importRunFromUrl(
       'URL_HTTP',
       parsed.href,
       `expected a .gfckpt file, received HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${response.status === 404 ? ' (no file at this address)' : ''}.`,
+    );
+  }
+  // A server that answers every path with its site (a single-page app, a repository's file page).
+  if (response.headers.get('content-type')?.includes('text/html')) {
+    throw new RunImportError(
+      'URL_HTTP',
+      parsed.href,
+      'expected a .gfckpt file, received a web page (HTML): link to the file itself (a "raw" or download link).',
     );
   }
   const blob = await response.blob();
