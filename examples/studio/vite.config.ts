@@ -28,6 +28,9 @@ export default defineConfig({
     },
   },
   plugins: [studioDataPlugin()],
+  // The dev server pre-bundles the workers' dependencies with the page's from the start: found only
+  // when a worker first loads, they were re-bundled and the page reloaded in the middle of an action.
+  optimizeDeps: { entries: ['index.html', 'src/**/*.worker.ts'] },
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
   worker: {

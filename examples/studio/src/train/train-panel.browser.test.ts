@@ -1,128 +1,278 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { chromium } from 'playwright-core';
-import { build, createServer, preview } from 'vite';
-import { expect, it } from 'vitest';
+import { decodeImage } from '@ganforge/data/node';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { chromiumLaunchOptions } from '../../../../test-support/chromium-launch-options.js';
+import {
+  errorBanner,
+  openStudio,
+  responsiveness,
+  type StudioSession,
+  watchResponsiveness,
+} from '../test-support/studio-browser.js';
 
-// End to end: build the playground with Vite, serve it with `vite preview` (vite.config.ts), open it in
-// Chromium, train on WASM in the worker and watch the page update. PLAYGROUND_SCREENSHOT=path saves a
-// screenshot (docs/images/playground.png).
-const root = new URL('..', import.meta.url).pathname;
-const listen = { host: '127.0.0.1', port: 0, strictPort: false } as const;
+// End to end in Chromium on WASM: the Train panel trains in its worker on the data sets the studio
+// serves, on the dev server and on the built site. The saved DCGAN run is sampled by the built CLI
+// (`ganforge sample --checkpoint <folder>`), an independent reader of the run folder.
+//
+// STUDIO_SCREENSHOTS=1 trains longer and saves docs/images/studio-train.png (DCGAN) and
+// docs/images/studio-train-lapgan.png.
+const repository = new URL('../../../../', import.meta.url).pathname;
+const cli = join(repository, 'packages/cli/dist/bin.js');
+const screenshots = process.env['STUDIO_SCREENSHOTS'] === '1';
 
-it('the dev server sends the cross-origin isolation headers that WASM threads need', async () => {
-  const server = await createServer({ root, logLevel: 'error', server: { ...listen, hmr: false } });
-  await server.listen();
-  try {
-    const url = server.resolvedUrls!.local[0]!;
-    for (const path of ['', 'src/training.worker.ts']) {
-      const response = await fetch(new URL(path, url));
-      expect(response.status).toBe(200);
-      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
-      expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+/** Waits until `condition` holds in the page, failing at once if the page throws. */
+async function until(session: StudioSession, condition: string, timeout = 180_000): Promise<void> {
+  await Promise.race([
+    session.page.waitForFunction(condition, undefined, { timeout, polling: 100 }),
+    session.pageError,
+  ]);
+}
+
+const stepOf = async (page: Page) => Number(await page.getAttribute('#train-step', 'data-step'));
+const stepAtLeast = (step: number) => `Number(document.querySelector('#train-step')?.dataset.step) >= ${step}`;
+const stateIs = (state: string) => `document.querySelector('#panel-train')?.dataset.state === '${state}'`;
+
+/** The lowest and highest grey level of a canvas (a blank canvas has one value). */
+async function greyRange(page: Page, selector: string): Promise<{ min: number; max: number; width: number }> {
+  return page.$eval(selector, (canvas) => {
+    const element = canvas as HTMLCanvasElement;
+    const pixels = element.getContext('2d')!.getImageData(0, 0, element.width, element.height).data;
+    let min = 255;
+    let max = 0;
+    for (let i = 0; i < pixels.length; i += 4) {
+      min = Math.min(min, pixels[i]!);
+      max = Math.max(max, pixels[i]!);
     }
-  } finally {
-    await server.close();
-  }
-}, 120_000);
-
-it('trains a DCGAN in a worker and draws its samples, with the page responsive and cross-origin isolated', async () => {
-  await build({ root, logLevel: 'error', build: { outDir: join(root, 'dist'), emptyOutDir: true } });
-  const server = await preview({ root, logLevel: 'error', preview: listen });
-  const browser = await chromium.launch(chromiumLaunchOptions());
-  try {
-    const page = await browser.newPage({ viewport: { width: 900, height: 560 } });
-    await page.goto(server.resolvedUrls!.local[0]!);
-    // The preview server's headers make the page cross-origin isolated: tfjs's threaded WASM build can start.
-    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    await page.selectOption('#backend', 'wasm');
-    await page.fill('#steps', process.env['PLAYGROUND_STEPS'] ?? '50');
-    // Count the spinner's frames while the worker trains: it only turns while the UI thread is free.
-    await page.evaluate(() => {
-      const counter = window as unknown as { spinnerFrames: number };
-      counter.spinnerFrames = 0;
-      new MutationObserver(() => counter.spinnerFrames++).observe(document.getElementById('spinner')!, {
-        childList: true,
-        characterData: true,
-        subtree: true,
-      });
-    });
-    // An uncaught error (e.g. in tfjs's WASM threads, which leaves training waiting forever) fails at once.
-    const warnings: string[] = [];
-    page.on('console', (message) => void (message.type() === 'warning' && warnings.push(message.text())));
-    const pageError = new Promise<never>((_, reject) =>
-      page.on('pageerror', (error) =>
-        reject(new Error(`the page threw: ${error.message}; console warnings: ${warnings.join(' | ')}`)),
-      ),
-    );
-    await page.click('#start');
-    await Promise.race([
-      page.waitForFunction(
-        () => document.getElementById('status')?.textContent?.includes('checkpoint is saved'),
-        undefined,
-        { timeout: 600_000 },
-      ),
-      pageError,
-    ]);
-    const status = (await page.textContent('#status'))!;
-    expect(status).toMatch(/step \d+ \/ \d+/);
-    // 'WebAssembly SIMD, N threads', or '1 thread' with the reason; never 'not cross-origin isolated'.
-    expect(status).toMatch(/Done on WebAssembly SIMD, \d+ threads?/);
-    expect(status).not.toContain('not cross-origin isolated');
-    // The samples canvas holds a grid with both dark and bright pixels (not a blank canvas).
-    const spread = await page.evaluate(() => {
-      const canvas = document.getElementById('samples') as HTMLCanvasElement;
-      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      let min = 255;
-      let max = 0;
-      for (let i = 0; i < pixels.length; i += 4) {
-        min = Math.min(min, pixels[i]!);
-        max = Math.max(max, pixels[i]!);
-      }
-      return { width: canvas.width, min, max };
-    });
-    expect(spread.width).toBe(6 * 28 + 7 * 2);
-    expect(spread.max - spread.min).toBeGreaterThan(100);
-    // A frame every 100 ms: a run of several seconds turns it many times (a blocked page would not).
-    expect(await page.evaluate(() => (window as unknown as { spinnerFrames: number }).spinnerFrames)).toBeGreaterThan(
-      10,
-    );
-    if (process.env['PLAYGROUND_SCREENSHOT']) await page.screenshot({ path: process.env['PLAYGROUND_SCREENSHOT'] });
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-}, 900_000);
-
-it('a worker bundle minified with the compress pass fails with an error that says so, instead of hanging', async () => {
-  // Vite's default minify for the worker: tfjs's threads get a factory text that refers to a renamed variable.
-  const outDir = join(root, 'node_modules/.cache/playground-compress-minified');
-  await build({
-    root,
-    logLevel: 'error',
-    worker: { rolldownOptions: { output: { minify: true } } },
-    build: { outDir, emptyOutDir: true },
+    return { min, max, width: element.width };
   });
-  const server = await preview({ root, logLevel: 'error', build: { outDir }, preview: listen });
-  const browser = await chromium.launch(chromiumLaunchOptions());
+}
+
+/** The runs in the page's library, read from IndexedDB directly (not through the panel); files in base64. */
+async function libraryRuns(page: Page) {
+  const runs = await page.evaluate(
+    () =>
+      new Promise<{ id: string; name: string; family: string; step: number; files: Record<string, string> }[]>(
+        (resolve, reject) => {
+          const base64 = (bytes: Uint8Array) => {
+            let text = '';
+            for (let i = 0; i < bytes.length; i += 0x8000)
+              text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+            return btoa(text);
+          };
+          const open = indexedDB.open('ganforge-studio');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const request = open.result.transaction('runs').objectStore('runs').getAll();
+            request.onerror = () => reject(request.error);
+            request.onsuccess = () =>
+              resolve(
+                (
+                  request.result as {
+                    id: string;
+                    name: string;
+                    family: string;
+                    step: number;
+                    files: Record<string, Uint8Array>;
+                  }[]
+                ).map((run) => ({
+                  ...run,
+                  files: Object.fromEntries(Object.entries(run.files).map(([name, bytes]) => [name, base64(bytes)])),
+                })),
+              );
+          };
+        },
+      ),
+  );
+  return runs.map((run) => ({
+    ...run,
+    files: Object.fromEntries(Object.entries(run.files).map(([name, text]) => [name, Buffer.from(text, 'base64')])),
+  }));
+}
+
+async function startTraining(session: StudioSession, model: string, dataset: string): Promise<void> {
+  await session.page.selectOption('#train-model', model);
+  await session.page.selectOption('#train-dataset', dataset);
+  await session.page.click('#train-start');
+  await until(session, stateIs('running'));
+}
+
+async function stopTraining(session: StudioSession): Promise<void> {
+  await session.page.click('#train-stop');
+  await until(session, stateIs('idle'));
+}
+
+it('on the dev server, MNIST loads and a DCGAN trains and draws its samples', async () => {
+  const session = await openStudio('dev', '?backend=wasm#train');
   try {
-    const page = await browser.newPage();
-    await page.goto(server.resolvedUrls!.local[0]!);
-    await page.selectOption('#backend', 'wasm');
-    await page.fill('#steps', '5');
-    await page.click('#start');
-    await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('Error:'), undefined, {
-      timeout: 120_000,
-    });
-    const status = (await page.textContent('#status'))!;
-    expect(status).toContain("Backend 'wasm' is not available: a thread of tfjs-backend-wasm's threaded build failed");
-    expect(status).toContain('is not defined');
-    expect(status).toContain('turn its compress pass off');
-    expect(status).not.toContain('.wasm files'); // not mistaken for missing .wasm files
+    await startTraining(session, 'dcgan', 'mnist');
+    await until(session, stepAtLeast(5));
+    // The IDX file reached the worker whole: 10,000 images.
+    expect(await session.page.textContent('#train-status')).toContain('Training on 10,000 images');
+    const samples = await greyRange(session.page, '#train-samples');
+    expect(samples.width).toBeGreaterThan(28);
+    expect(samples.max - samples.min).toBeGreaterThan(20);
+    await stopTraining(session);
+    expect(await errorBanner(session.page)).toBe('');
   } finally {
-    await browser.close();
-    await server.close();
+    await session.close();
   }
-}, 300_000);
+});
+
+describe('the built site', () => {
+  let session: StudioSession;
+  let folder: string;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'ganforge-studio-train-'));
+    session = await openStudio('built', '?backend=wasm#train');
+  });
+  afterAll(async () => {
+    await session?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('trains a DCGAN on Fashion-MNIST live, with single updates, live settings and a saved run the CLI samples', async () => {
+    const { page } = session;
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await watchResponsiveness(page);
+    await startTraining(session, 'dcgan', 'fashion-mnist');
+    expect(await page.textContent('#train-backend')).toMatch(/backend: wasm \(WebAssembly/);
+    await until(session, stepAtLeast(25));
+    const tensorsEarly = Number(await page.getAttribute('#train-tensors', 'data-count'));
+    const rowsEarly = Number(await page.getAttribute('#train-history', 'data-rows'));
+    await until(session, stepAtLeast(screenshots ? 300 : 60), 400_000);
+
+    for (const grid of ['#train-samples', '#train-fixed']) {
+      const range = await greyRange(page, grid);
+      expect(range.max - range.min, grid).toBeGreaterThan(50);
+    }
+    expect(Number(await page.getAttribute('#train-chart', 'data-points'))).toBeGreaterThan(20);
+    // uPlot drew the series: one path per loss, with many points.
+    expect(await page.locator('#train-chart canvas').count()).toBeGreaterThan(0);
+    expect(Number(await page.getAttribute('#train-history', 'data-rows'))).toBeGreaterThan(rowsEarly);
+    // Training allocates nothing that stays: the worker's tensor count is the same many steps later.
+    expect(Number(await page.getAttribute('#train-tensors', 'data-count'))).toBe(tensorsEarly);
+
+    // A learning-rate change is sent to the running trainer and acknowledged.
+    await page.fill('#train-lr-d', '0.0001');
+    await page.dispatchEvent('#train-lr-d', 'change');
+    await until(
+      session,
+      `document.querySelector('#train-status').textContent.includes('Learning rates now G 0.0003, D 0.0001')`,
+    );
+    await page.fill('#train-k', '2');
+    await page.dispatchEvent('#train-k', 'change');
+    await until(
+      session,
+      `document.querySelector('#train-status').textContent.includes('Now 2 D updates per G update')`,
+    );
+
+    await page.click('#train-pause');
+    await until(session, stateIs('paused'));
+    // The panel is paused once the worker has halted and sent its last round's progress.
+    const paused = await stepOf(page);
+    await page.click('#train-d-step');
+    await until(session, stepAtLeast(paused + 1));
+    await until(session, `!document.querySelector('#train-g-step').disabled`);
+    expect(await stepOf(page)).toBe(paused + 1);
+    await page.click('#train-g-step');
+    await until(session, stepAtLeast(paused + 2));
+    await until(session, `!document.querySelector('#train-d-step').disabled`);
+    expect(await stepOf(page)).toBe(paused + 2);
+    await page.click('#train-pause');
+    await until(session, stepAtLeast(paused + 6));
+
+    if (screenshots) {
+      await page.screenshot({ path: join(repository, 'docs/images/studio-train.png'), fullPage: true });
+      console.log(
+        `studio-train.png: DCGAN on Fashion-MNIST, ${await page.textContent('#train-step')}, ${await page.textContent('#train-backend')}`,
+      );
+    }
+    const trained = await stepOf(page);
+    await stopTraining(session);
+    const { longestTaskMs } = await responsiveness(page);
+    expect(longestTaskMs).toBeLessThan(200);
+    expect(await page.textContent('#train-status')).toContain('saved "DCGAN on Fashion-MNIST" (latest.gfckpt)');
+    expect(await errorBanner(page)).toBe('');
+
+    const runs = (await libraryRuns(page)).filter((run) => run.family === 'dcgan');
+    expect(runs).toHaveLength(1);
+    const run = runs[0]!;
+    expect(run.step).toBeGreaterThanOrEqual(trained);
+    expect(Object.keys(run.files)).toEqual(['latest.gfckpt']);
+    // The CLI reads the run folder as one of its own: `ganforge sample --checkpoint <folder>`.
+    const runFolder = join(folder, 'dcgan-run');
+    mkdirSync(runFolder);
+    writeFileSync(join(runFolder, 'latest.gfckpt'), run.files['latest.gfckpt']!);
+    const grid = join(folder, 'grid.png');
+    execFileSync(
+      process.execPath,
+      [cli, 'sample', '--checkpoint', runFolder, '--out', grid, '--count', '16', '--backend', 'wasm', '--threads', '1'],
+      { cwd: repository, stdio: 'pipe' },
+    );
+    const image = await decodeImage(readFileSync(grid), grid);
+    expect(image.width).toBeGreaterThan(28 * 4);
+
+    // Continue it from the library (what the Models panel's Continue does): training goes on from its step.
+    await page.evaluate(
+      (id) => document.getElementById('panel-train')!.dispatchEvent(new CustomEvent('studio:open-run', { detail: id })),
+      run.id,
+    );
+    await until(session, stateIs('running'));
+    await until(session, stepAtLeast(run.step + 3));
+    await stopTraining(session);
+    const continued = (await libraryRuns(page)).filter((stored) => stored.family === 'dcgan');
+    expect(continued).toHaveLength(1);
+    expect(continued[0]!.step).toBeGreaterThanOrEqual(run.step + 3);
+  });
+
+  it('trains a LAPGAN level by level together and shows its pyramid: coarse, residual and refined images', async () => {
+    const { page } = session;
+    await startTraining(session, 'lapgan', 'mnist');
+    await until(session, stepAtLeast(screenshots ? 200 : 10), 400_000);
+    await until(session, `document.querySelectorAll('#train-pyramid .train-pyramid-level').length === 3`);
+    // Every level took the same number of steps (one each per round).
+    expect(await page.textContent('#train-step')).toMatch(/levels (\d+) \/ \1 \/ \1/);
+    for (const level of [0, 1]) {
+      for (const kind of ['coarse', 'residual', 'refined']) {
+        const range = await greyRange(page, `#train-pyramid [data-level="${level}"] [data-kind="${kind}"] canvas`);
+        expect(range.max - range.min, `level ${level} ${kind}`).toBeGreaterThan(10);
+      }
+    }
+    const coarsest = await greyRange(page, '#train-pyramid [data-level="2"] [data-kind="refined"] canvas');
+    expect(coarsest.max - coarsest.min).toBeGreaterThan(10);
+    if (screenshots) {
+      await page.screenshot({ path: join(repository, 'docs/images/studio-train-lapgan.png'), fullPage: true });
+      console.log(
+        `studio-train-lapgan.png: LAPGAN on MNIST, ${await page.textContent('#train-step')}, ${await page.textContent('#train-backend')}`,
+      );
+    }
+    await stopTraining(session);
+    expect(await errorBanner(page)).toBe('');
+    const runs = (await libraryRuns(page)).filter((run) => run.family === 'lapgan');
+    expect(runs).toHaveLength(1);
+    expect(Object.keys(runs[0]!.files).sort()).toEqual(['level-0.gfckpt', 'level-1.gfckpt', 'level-2.gfckpt']);
+  });
+
+  it('a failed data fetch shows in the page and Start works again', async () => {
+    const { page } = session;
+    await page.route('**/data/*.idx', (route) => route.abort('connectionrefused'));
+    await page.selectOption('#train-model', 'dcgan');
+    await page.selectOption('#train-dataset', 'mnist');
+    await page.click('#train-start');
+    await until(session, `document.querySelector('#panel-train')?.dataset.failed === 'true'`);
+    expect(await page.textContent('#train-status')).toContain('Could not fetch the MNIST images');
+    expect(await errorBanner(page)).toContain('Could not fetch the MNIST images');
+    expect(await page.isEnabled('#train-start')).toBe(true);
+    // With the server reachable again, Start trains.
+    await page.unroute('**/data/*.idx');
+    await page.click('#train-start');
+    await until(session, stepAtLeast(2));
+    await stopTraining(session);
+  });
+});
