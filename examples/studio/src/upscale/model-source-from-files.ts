@@ -17,6 +17,8 @@ export async function layersSourceFromFiles(files: readonly File[]): Promise<{
   /** The model's files as the library stores them (names as in the run folder: `model/model.json`, ...). */
   readonly runFiles: Record<string, Uint8Array>;
   readonly name: string;
+  /** Steps trained, from the run folder's run.json when it was picked with the model. */
+  readonly step: number | undefined;
 }> {
   const folder = files[0]?.webkitRelativePath.split('/')[0];
   const json = files.filter((file) => file.name.endsWith('.json') && folderPath(file) !== 'run.json');
@@ -29,7 +31,23 @@ export async function layersSourceFromFiles(files: readonly File[]): Promise<{
   const modelFiles = files.filter((file) => file === json[0] || file.name.endsWith('.bin'));
   const runFiles: Record<string, Uint8Array> = {};
   for (const file of modelFiles) runFiles[`model/${file.name}`] = new Uint8Array(await file.arrayBuffer());
-  return { source: { kind: 'layers-files', files: modelFiles }, runFiles, name: folder || json[0]!.name };
+  const runJson = files.find((file) => folderPath(file) === 'run.json');
+  const steps = runJson ? (await readRunJson(runJson))?.summary?.steps : undefined;
+  return {
+    source: { kind: 'layers-files', files: modelFiles },
+    runFiles,
+    name: folder || json[0]!.name,
+    step: typeof steps === 'number' && Number.isSafeInteger(steps) && steps >= 0 ? steps : undefined,
+  };
+}
+
+/** A run folder's run.json (`ganforge train` writes its options and summary there); undefined when unreadable. */
+async function readRunJson(file: File): Promise<{ summary?: { steps?: unknown } } | undefined> {
+  try {
+    return JSON.parse(await file.text()) as { summary?: { steps?: unknown } };
+  } catch {
+    return undefined; // Not needed to load the model: the step is only shown.
+  }
 }
 
 /** A library run's model, as the worker loads it. */

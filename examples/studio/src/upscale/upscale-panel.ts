@@ -123,17 +123,22 @@ export function mountUpscalePanel(root: HTMLElement, context: StudioContext): vo
     if (runs.some((run) => run.id === chosen)) runSelect.value = chosen;
   };
 
-  const load = async (what: string, getSource: () => Promise<{ source: ModelSource; store?: () => Promise<void> }>) => {
+  const load = async (
+    what: string,
+    getSource: () => Promise<{ source: ModelSource; step?: number; store?: () => Promise<void> }>,
+  ) => {
     modelStatus.classList.remove('upscale-failed');
     modelStatus.textContent = `Loading ${what}…`;
     try {
-      const { source, store } = await getSource();
+      const { source, store, step: sourceStep } = await getSource();
       const backend = await client.start();
       model = await client.loadModel(source);
       await store?.();
+      // A checkpoint knows its step; a model.json does not, its run.json (or the library) does.
+      const step = model.step ?? sourceStep;
       modelStatus.textContent =
         `${what}: ${model.family === 'srgan' ? 'SRGAN' : 'SRResNet'} x${model.scale}` +
-        `${model.step === undefined ? '' : `, step ${model.step}`}, ${model.parameters.toLocaleString('en')} parameters` +
+        `${step === undefined ? '' : `, step ${step}`}, ${model.parameters.toLocaleString('en')} parameters` +
         ` · backend ${backend}`;
       modelStatus.dataset['scale'] = String(model.scale);
       await showMemory();
@@ -167,15 +172,16 @@ export function mountUpscalePanel(root: HTMLElement, context: StudioContext): vo
       return load(what, async () => sourceOfImported(await importRunFiles(files, context.library)));
     }
     return load(what, async () => {
-      const { source, runFiles, name } = await layersSourceFromFiles(files);
+      const { source, runFiles, name, step } = await layersSourceFromFiles(files);
       return {
         source,
+        step,
         // Kept in the library once the worker accepted it, so the next visit can pick it from the list.
         store: async () => {
           const run = await context.library.put({
             name,
             family: model!.family,
-            step: model!.step ?? 0,
+            step: step ?? model!.step ?? 0,
             origin: 'imported',
             files: runFiles,
           });
@@ -189,7 +195,7 @@ export function mountUpscalePanel(root: HTMLElement, context: StudioContext): vo
     load('the library run', async () => {
       const run = await context.library.get(id);
       if (!run) throw new Error('This run is no longer in the library.');
-      return { source: modelSourceFromRun(run) };
+      return { source: modelSourceFromRun(run), step: run.step };
     });
 
   for (const id of ['upscale-model-files', 'upscale-model-folder']) {
@@ -249,15 +255,19 @@ export function mountUpscalePanel(root: HTMLElement, context: StudioContext): vo
     choosePhoto(event.dataTransfer?.files[0]);
   });
 
-  const showResult = (result: UpscaleResult, fileName: string) => {
+  const showResult = async (result: UpscaleResult, fileName: string) => {
     for (const url of objectUrls.splice(0)) URL.revokeObjectURL(url);
     const urlOf = (blob: Blob) => {
       const url = URL.createObjectURL(blob);
       objectUrls.push(url);
       return url;
     };
-    element<HTMLImageElement>('upscale-before').src = urlOf(result.bicubic.png);
-    element<HTMLImageElement>('upscale-after').src = urlOf(result.model.png);
+    const before = element<HTMLImageElement>('upscale-before');
+    const after = element<HTMLImageElement>('upscale-after');
+    before.src = urlOf(result.bicubic.png);
+    after.src = urlOf(result.model.png);
+    // Decoded off the page's thread; 'Done' is said once both can be shown.
+    await Promise.all([before.decode(), after.decode()]);
     element('upscale-compare').style.aspectRatio = `${result.model.width} / ${result.model.height}`;
     element('upscale-size').textContent =
       `${result.input.width}x${result.input.height} -> ${result.model.width}x${result.model.height}`;
@@ -311,7 +321,7 @@ export function mountUpscalePanel(root: HTMLElement, context: StudioContext): vo
           status.textContent = `Upscaling: tile ${completed} of ${total}…`;
         },
       );
-      showResult(result, file.name);
+      await showResult(result, file.name);
       status.textContent = `Done: ${result.model.width}x${result.model.height}.`;
     } catch (error) {
       if (error instanceof Error && error.name === 'AbortError') {
