@@ -1,6 +1,5 @@
 import * as Comlink from 'comlink';
 
-import { assembleRun } from './run-assembly.js';
 import type { RunCheckApi } from './run-check.worker.js';
 import { RunImportError } from './run-import-error.js';
 import type { RunLibrary, RunSummary } from './run-library.js';
@@ -22,8 +21,10 @@ function abortError(signal: AbortSignal): Error {
  * `files` may be a run folder's files (from `<input webkitdirectory>`: their `webkitRelativePath`
  * names the folder, and files that are not a run's, like samples and run.json, are skipped), loose
  * files (`latest.gfckpt`, `level-<k>.gfckpt`, `text-encoder.json`) or a `.zip` of a run folder.
- * Each checkpoint is decoded in a Web Worker (checksum, header schema, limits) and a
- * `text-encoder.json` is built once to check it; the family comes from `metadata.run`.
+ * Everything runs in a Web Worker: each checkpoint is decoded (checksum, header schema, limits), a
+ * `text-encoder.json` is built once to check it, the family comes from `metadata.run`, and the run
+ * is stored from there (IndexedDB's copy of a big file would block the page); `library` hears of it
+ * (its `onChange` listeners run) through the library's broadcast channel.
  *
  * @returns the stored run's summary (name, family, step: the sum over LAPGAN levels).
  * @throws RunImportError naming the file, what was expected and what was received (a PNG renamed
@@ -67,35 +68,68 @@ export async function importRunEntries(
     throw new RunImportError('RUN_INCOMPLETE', 'the selection', "expected a run's files, received no files.");
   }
   signal?.throwIfAborted();
-  const worker = new Worker(new URL('./run-check.worker.ts', import.meta.url), { type: 'module' });
-  const checker = Comlink.wrap<RunCheckApi>(worker);
+  const checker = fileChecker();
   const aborted = new Promise<never>((_, reject) => {
-    signal?.addEventListener('abort', () => reject(abortError(signal)), { once: true });
-    worker.addEventListener('error', (event) =>
-      reject(new Error(`The file checker stopped: ${event.message || 'its script did not load'}.`)),
+    signal?.addEventListener(
+      'abort',
+      () => {
+        // Stops the check at once: the next import starts a fresh worker.
+        stopFileChecker(checker);
+        reject(abortError(signal));
+      },
+      { once: true },
     );
+    checker.failed.catch(reject);
   });
   aborted.catch(() => undefined);
-  try {
-    const result = await Promise.race([
-      checker.check(
-        entries.map(({ file, path }) => ({ path, blob: file, inFolder: path.includes('/') })),
-        Comlink.proxy((done: number, total: number, file: string) => onProgress?.({ done, total, file })),
-      ),
-      aborted,
-    ]);
-    if ('refused' in result) {
-      const { code, file, message } = result.refused;
-      const named = file || entries.map((entry) => entry.path).join(', ');
-      throw new RunImportError(code, named, message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message);
-    }
-    const run = assembleRun(result.checked);
-    signal?.throwIfAborted();
-    return await library.put({ ...run, origin: 'imported' });
-  } finally {
-    checker[Comlink.releaseProxy]();
-    worker.terminate();
+  const result = await Promise.race([
+    checker.api.importRun(
+      entries.map(({ file, path }) => ({ path, blob: file, inFolder: path.includes('/') })),
+      library.databaseName,
+      Comlink.proxy((done: number, total: number, file: string) => onProgress?.({ done, total, file })),
+    ),
+    aborted,
+  ]);
+  if ('refused' in result) {
+    const { code, file, message } = result.refused;
+    const named = file || entries.map((entry) => entry.path).join(', ');
+    throw new RunImportError(code, named, message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message);
   }
+  return result.stored;
+}
+
+interface FileChecker {
+  readonly worker: Worker;
+  readonly api: Comlink.Remote<RunCheckApi>;
+  /** Rejects when the worker's script fails to load or it crashes. */
+  readonly failed: Promise<never>;
+}
+
+let sharedChecker: FileChecker | undefined;
+
+/** The worker that checks files, started on first use and kept (its module graph loads once). */
+function fileChecker(): FileChecker {
+  if (sharedChecker) return sharedChecker;
+  const worker = new Worker(new URL('./run-check.worker.ts', import.meta.url), { type: 'module' });
+  const checker: FileChecker = {
+    worker,
+    api: Comlink.wrap<RunCheckApi>(worker),
+    failed: new Promise<never>((_, reject) =>
+      worker.addEventListener('error', (event) => {
+        stopFileChecker(checker);
+        reject(new Error(`The file checker stopped: ${event.message || 'its script did not load'}.`));
+      }),
+    ),
+  };
+  checker.failed.catch(() => undefined);
+  sharedChecker = checker;
+  return checker;
+}
+
+function stopFileChecker(checker: FileChecker): void {
+  if (sharedChecker === checker) sharedChecker = undefined;
+  checker.api[Comlink.releaseProxy]();
+  checker.worker.terminate();
 }
 
 /** The file name a URL's path ends with (`https://host/runs/mnist/latest.gfckpt` -> `latest.gfckpt`). */

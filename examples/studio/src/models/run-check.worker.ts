@@ -1,10 +1,12 @@
-// Checks imported run files off the page's thread: reading, unzipping, the SHA-256 of a 100 MB
-// checkpoint and building a text encoder would freeze the page for seconds.
+// Checks and stores imported run files off the page's thread: reading, unzipping, the SHA-256 of a
+// 100 MB checkpoint, building a text encoder and IndexedDB's copy of the bytes (Chromium serializes
+// and compresses a value on the thread that puts it) would freeze the page for seconds.
 import { GanForgeError } from '@ganforge/core';
 import * as Comlink from 'comlink';
 
+import { assembleRun } from './run-assembly.js';
 import { checkRunFiles } from './run-file-check.js';
-import type { CheckedRunFile } from './run-file-check.js';
+import { RunLibrary, type RunSummary } from './run-library.js';
 
 /** A refusal as plain data: errors lose their class on the way through postMessage. */
 export interface RunCheckRefusal {
@@ -13,11 +15,15 @@ export interface RunCheckRefusal {
   readonly message: string;
 }
 
+const libraries = new Map<string, RunLibrary>();
+
 const api = {
-  async check(
+  /** Checks the files, puts them together into one run and stores it in the library `databaseName`. */
+  async importRun(
     files: readonly { readonly path: string; readonly blob: Blob; readonly inFolder: boolean }[],
+    databaseName: string,
     onProgress: (done: number, total: number, path: string) => void,
-  ): Promise<{ readonly checked: CheckedRunFile[] } | { readonly refused: RunCheckRefusal }> {
+  ): Promise<{ readonly stored: RunSummary } | { readonly refused: RunCheckRefusal }> {
     try {
       const inputs = await Promise.all(
         files.map(async ({ path, blob, inFolder }) => ({
@@ -26,9 +32,10 @@ const api = {
           bytes: new Uint8Array(await blob.arrayBuffer()),
         })),
       );
-      const checked = await checkRunFiles(inputs, onProgress);
-      // The bytes move back to the page without a copy.
-      return Comlink.transfer({ checked }, [...new Set(checked.map((file) => file.bytes.buffer as ArrayBuffer))]);
+      const run = assembleRun(await checkRunFiles(inputs, onProgress));
+      let library = libraries.get(databaseName);
+      if (!library) libraries.set(databaseName, (library = new RunLibrary(databaseName)));
+      return { stored: await library.put({ ...run, origin: 'imported' }) };
     } catch (error) {
       if (error instanceof GanForgeError) {
         return { refused: { code: error.code, file: (error as { file?: string }).file ?? '', message: error.message } };

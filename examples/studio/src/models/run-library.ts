@@ -30,26 +30,50 @@ export interface StoredRun extends RunSummary {
 
 interface LibrarySchema extends DBSchema {
   runs: { key: string; value: StoredRun };
+  /** Each run's summary without its bytes, so listing never reads (and clones) every run's files. */
+  summaries: { key: string; value: RunSummary };
 }
+
+const summaryOf = ({ files: _files, ...summary }: StoredRun): RunSummary => summary;
 
 /**
  * The studio's runs in IndexedDB: one record per run, written in one transaction (whole or not at
- * all). Listeners hear every change, so each panel's model picker stays current.
+ * all). Listeners hear every change, so each panel's model picker stays current, including changes
+ * made by another library on the same database (a worker that stores an import, another tab).
  */
 export class RunLibrary {
+  readonly databaseName: string;
   readonly #database: Promise<IDBPDatabase<LibrarySchema>>;
   readonly #changes = new EventTarget();
+  /** Tells the other libraries on this database (workers, tabs) about a change; hears theirs. */
+  readonly #channel: BroadcastChannel;
 
   constructor(databaseName = 'ganforge-studio') {
-    this.#database = openDB<LibrarySchema>(databaseName, 1, {
-      upgrade: (database) => void database.createObjectStore('runs', { keyPath: 'id' }),
+    this.databaseName = databaseName;
+    this.#channel = new BroadcastChannel(`ganforge-run-library:${databaseName}`);
+    this.#channel.addEventListener('message', () => this.#changes.dispatchEvent(new Event('change')));
+    this.#database = openDB<LibrarySchema>(databaseName, 2, {
+      upgrade: async (database, oldVersion, _newVersion, transaction) => {
+        if (oldVersion < 1) database.createObjectStore('runs', { keyPath: 'id' });
+        if (oldVersion < 2) {
+          database.createObjectStore('summaries', { keyPath: 'id' });
+          // Runs stored by version 1 get their summaries (once, in the upgrade's transaction).
+          for (
+            let cursor = await transaction.objectStore('runs').openCursor();
+            cursor;
+            cursor = await cursor.continue()
+          ) {
+            await transaction.objectStore('summaries').put(summaryOf(cursor.value));
+          }
+        }
+      },
     });
   }
 
   /** Every run, newest first. */
   async list(): Promise<RunSummary[]> {
-    const runs = await (await this.#database).getAll('runs');
-    return runs.map(({ files: _files, ...summary }) => summary).sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+    const runs = await (await this.#database).getAll('summaries');
+    return runs.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
   }
 
   async get(id: string): Promise<StoredRun | undefined> {
@@ -72,18 +96,33 @@ export class RunLibrary {
       fileNames: Object.keys(run.files),
       bytes: Object.values(run.files).reduce((sum, bytes) => sum + bytes.byteLength, 0),
     };
-    await (await this.#database).put('runs', stored);
-    this.#changes.dispatchEvent(new Event('change'));
-    const { files: _files, ...summary } = stored;
+    const summary = summaryOf(stored);
+    const transaction = (await this.#database).transaction(['runs', 'summaries'], 'readwrite');
+    await Promise.all([
+      transaction.objectStore('runs').put(stored),
+      transaction.objectStore('summaries').put(summary),
+      transaction.done,
+    ]);
+    this.#changed();
     return summary;
   }
 
   async remove(id: string): Promise<void> {
-    await (await this.#database).delete('runs', id);
-    this.#changes.dispatchEvent(new Event('change'));
+    const transaction = (await this.#database).transaction(['runs', 'summaries'], 'readwrite');
+    await Promise.all([
+      transaction.objectStore('runs').delete(id),
+      transaction.objectStore('summaries').delete(id),
+      transaction.done,
+    ]);
+    this.#changed();
   }
 
-  /** Calls `listener` after every put or remove; returns the function that stops it. */
+  #changed(): void {
+    this.#changes.dispatchEvent(new Event('change'));
+    this.#channel.postMessage('change');
+  }
+
+  /** Calls `listener` after every put or remove (here or by another library on the same database); returns the function that stops it. */
   onChange(listener: () => void): () => void {
     this.#changes.addEventListener('change', listener);
     return () => this.#changes.removeEventListener('change', listener);
