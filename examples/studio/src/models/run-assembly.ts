@@ -23,6 +23,16 @@ const describe = (file: CheckedCheckpoint) =>
  * @throws RunImportError naming the file, the expected and the received.
  */
 export function assembleRun(checked: readonly CheckedRunFile[]): AssembledRun {
+  const layersModel = checked.find((file) => file.kind === 'layers-model');
+  if (layersModel) {
+    const folder = folderOf(layersModel.path);
+    return {
+      name: folder || 'srresnet run',
+      family: layersModel.family,
+      step: layersModel.step,
+      files: { ...layersModel.files },
+    };
+  }
   const folders = [...new Set(checked.map((file) => folderOf(file.path)))];
   if (folders.length > 1) {
     throw new RunImportError(

@@ -38,7 +38,21 @@ export interface CheckedTextEncoder {
   readonly dim: number;
 }
 
-export type CheckedRunFile = CheckedCheckpoint | CheckedTextEncoder;
+/**
+ * The `model/` folder of a `ganforge train srresnet` run (a tfjs layers model: `model.json` and its
+ * weight files, checked against the manifest's sizes), with the step from the folder's `run.json`.
+ */
+export interface CheckedLayersModel {
+  readonly kind: 'layers-model';
+  readonly path: string;
+  readonly name: 'model/model.json';
+  /** The model's files by their names in the run folder (`model/model.json`, `model/weights.bin`). */
+  readonly files: Readonly<Record<string, Uint8Array>>;
+  readonly step: number;
+  readonly family: 'srresnet';
+}
+
+export type CheckedRunFile = CheckedCheckpoint | CheckedTextEncoder | CheckedLayersModel;
 
 /** The folder (or zip) a file came in, '' for a loose file. */
 export function folderOf(path: string): string {
@@ -212,6 +226,79 @@ async function checkTextEncoder(input: RunFileInput): Promise<CheckedTextEncoder
   }
 }
 
+const bytesPerValue: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1 };
+
+/**
+ * The SRResNet model of a run folder (or zip) without checkpoints: `<folder>/model/model.json`, the
+ * weight files its manifest names (sizes checked against the weight shapes) and the step from
+ * `<folder>/run.json`. Undefined when the folder has no `model/model.json`.
+ *
+ * @throws RunImportError naming the file when model.json is not a tfjs layers model or a weight file
+ *   is missing or of the wrong size.
+ */
+function checkLayersModel(inputs: readonly RunFileInput[]): CheckedLayersModel | undefined {
+  const inside = (input: RunFileInput) => input.path.slice(folderOf(input.path).length + 1);
+  const folderFiles = new Map(inputs.filter((input) => input.inFolder).map((input) => [inside(input), input]));
+  const modelJson = folderFiles.get('model/model.json');
+  if (!modelJson) return undefined;
+  const refuse = (detail: string) => new RunImportError('NOT_A_RUN_FILE', modelJson.path, detail);
+  let model: { modelTopology?: unknown; weightsManifest?: unknown };
+  try {
+    model = JSON.parse(new TextDecoder().decode(modelJson.bytes)) as typeof model;
+  } catch {
+    throw refuse(
+      `expected a tfjs layers model.json (from \`ganforge train srresnet\`), received ${describeBytes(modelJson.bytes)}.`,
+    );
+  }
+  type Group = { paths?: unknown; weights?: { shape?: unknown; dtype?: unknown; quantization?: unknown }[] };
+  const groups = model.weightsManifest as Group[] | undefined;
+  if (typeof model.modelTopology !== 'object' || model.modelTopology === null || !Array.isArray(groups)) {
+    throw refuse(
+      'expected a tfjs layers model.json with modelTopology and weightsManifest, received JSON without them.',
+    );
+  }
+  const files: Record<string, Uint8Array> = { 'model/model.json': modelJson.bytes };
+  for (const group of groups) {
+    const paths = Array.isArray(group.paths) ? (group.paths as unknown[]) : [];
+    let expected = 0;
+    let exact = true;
+    for (const weight of group.weights ?? []) {
+      const shape = Array.isArray(weight.shape) ? (weight.shape as number[]) : [];
+      const size = bytesPerValue[String(weight.dtype)];
+      if (size === undefined || weight.quantization !== undefined) exact = false;
+      else expected += shape.reduce((product, side) => product * side, 1) * size;
+    }
+    let received = 0;
+    for (const path of paths) {
+      const file = folderFiles.get(`model/${String(path)}`);
+      if (!file) {
+        throw refuse(
+          `expected the weight file model/${String(path)} that its weightsManifest names beside it, received no such file.`,
+        );
+      }
+      files[`model/${String(path)}`] = file.bytes;
+      received += file.bytes.byteLength;
+    }
+    if (exact && received !== expected) {
+      throw refuse(
+        `expected ${expected} bytes of weights in ${paths.join(', ')} (the manifest's shapes), received ${received}: a weight file is truncated or from another model.`,
+      );
+    }
+  }
+  const runJson = folderFiles.get('run.json');
+  let step = 0;
+  if (runJson) {
+    try {
+      const steps = (JSON.parse(new TextDecoder().decode(runJson.bytes)) as { summary?: { steps?: unknown } }).summary
+        ?.steps;
+      if (typeof steps === 'number' && Number.isSafeInteger(steps) && steps >= 0) step = steps;
+    } catch {
+      // run.json only tells the step; the model loads without it.
+    }
+  }
+  return { kind: 'layers-model', path: modelJson.path, name: 'model/model.json', files, step, family: 'srresnet' };
+}
+
 /**
  * Checks every file of an import: zips are opened, files of a folder that are not a run's are
  * skipped, each checkpoint is decoded (checksum, header, limits) and each text encoder built once.
@@ -236,6 +323,8 @@ export async function checkRunFiles(
       );
     }
   }
+  const layersModel = runFiles.length === 0 ? checkLayersModel(expanded) : undefined;
+  if (layersModel) return [layersModel];
   if (runFiles.length === 0) {
     const where = inputs
       .map((input) => folderOf(input.path) || input.path)
@@ -243,7 +332,7 @@ export async function checkRunFiles(
     throw new RunImportError(
       'RUN_INCOMPLETE',
       where.join(', ') || 'the selection',
-      `expected a run folder's files (latest.gfckpt, level-<k>.gfckpt, text-encoder.json), received ${expanded.length === 0 ? 'no files' : `none of them among ${expanded.length} file(s)`}.`,
+      `expected a run folder's files (latest.gfckpt, level-<k>.gfckpt, text-encoder.json; SRResNet: model/model.json), received ${expanded.length === 0 ? 'no files' : `none of them among ${expanded.length} file(s)`}.`,
     );
   }
   const checked: CheckedRunFile[] = [];

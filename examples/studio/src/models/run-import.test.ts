@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { assembleRun } from './run-assembly.js';
 import { checkRunFiles, type RunFileInput } from './run-file-check.js';
 import { RunImportError } from './run-import-error.js';
-import { cliMetadata, tinyCheckpoint, tinyTextEncoderJson } from './test-fixtures/tiny-runs.js';
+import { cliMetadata, tinyCheckpoint, tinyLayersModelFiles, tinyTextEncoderJson } from './test-fixtures/tiny-runs.js';
 
 // What the worker does with an import's files, in Node on real checkpoints and a real text encoder:
 // the run it assembles, or the refusal (code and message) for what a run folder never holds.
@@ -83,6 +83,29 @@ describe('importing run files', () => {
 
   it('recognises an SRGAN checkpoint by its upscaling record', async () => {
     expect((await importOf([inFolder('photos-x2/latest.gfckpt', srgan)])).family).toBe('srgan');
+  });
+
+  it('takes the model/ folder of an SRResNet run, with the step from its run.json', async () => {
+    const { modelJson, weights } = await tinyLayersModelFiles();
+    const runJson = new TextEncoder().encode(JSON.stringify({ command: 'train srresnet', summary: { steps: 12 } }));
+    const run = await importOf([
+      inFolder('photos-x2/model/model.json', modelJson),
+      inFolder('photos-x2/model/weights.bin', weights),
+      inFolder('photos-x2/run.json', runJson),
+    ]);
+    expect(run).toEqual({
+      name: 'photos-x2',
+      family: 'srresnet',
+      step: 12,
+      files: { 'model/model.json': modelJson, 'model/weights.bin': weights },
+    });
+    const short = await refusal([
+      inFolder('photos-x2/model/model.json', modelJson),
+      inFolder('photos-x2/model/weights.bin', weights.subarray(4)),
+    ]);
+    expect(short.message).toBe(
+      `photos-x2/model/model.json: expected ${weights.byteLength} bytes of weights in weights.bin (the manifest's shapes), received ${weights.byteLength - 4}: a weight file is truncated or from another model.`,
+    );
   });
 
   it('refuses a file that is not a checkpoint, naming what it is', async () => {

@@ -70,3 +70,29 @@ export const cliMetadata = {
     upscaling: { scale: 2, padding: 4 },
   },
 };
+
+/** `model/model.json` and `model/weights.bin` of a tiny tfjs layers model, as `model.save` writes them to a folder. */
+export async function tinyLayersModelFiles(): Promise<{ modelJson: Uint8Array; weights: Uint8Array }> {
+  await tf.setBackend('cpu');
+  const model = tf.sequential({
+    layers: [tf.layers.conv2d({ inputShape: [null, null, 3], filters: 3, kernelSize: 3, padding: 'same' })],
+  });
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(
+      async (artifacts) => (
+        (saved = artifacts),
+        { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }
+      ),
+    ),
+  );
+  model.dispose();
+  const json = {
+    modelTopology: saved!.modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: saved!.weightSpecs }],
+  };
+  return {
+    modelJson: new TextEncoder().encode(JSON.stringify(json)),
+    weights: new Uint8Array(saved!.weightData as ArrayBuffer),
+  };
+}
