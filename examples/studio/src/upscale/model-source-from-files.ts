@@ -20,7 +20,7 @@ export async function layersSourceFromFiles(files: readonly File[]): Promise<{
   /** Steps trained, from the run folder's run.json when it was picked with the model. */
   readonly step: number | undefined;
 }> {
-  const folder = files[0]?.webkitRelativePath.split('/')[0];
+  const folder = (files[0]?.webkitRelativePath || '').split('/')[0];
   const json = files.filter((file) => file.name.endsWith('.json') && folderPath(file) !== 'run.json');
   if (json.length !== 1) {
     throw new Error(

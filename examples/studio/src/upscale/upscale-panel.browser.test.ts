@@ -263,6 +263,18 @@ it('loads runs from the library, from a run folder and from a URL', async () => 
     return text !== previous && !text.startsWith('Loading');
   }, before);
   expect(await modelStatus()).toMatch(/^the library run: SRGAN x2, step 2/);
+  // The Models panel opens a run here with context.openPanel('upscale', { runId }), which sends this event.
+  await page.setInputFiles('#upscale-model-folder', join(folder, 'srresnet'));
+  await page.waitForFunction(() =>
+    /^srresnet: /.test(document.querySelector('#upscale-model-status')!.textContent ?? ''),
+  );
+  await page.evaluate((id) => {
+    document.querySelector('#panel-upscale')!.dispatchEvent(new CustomEvent('studio:open-run', { detail: id }));
+  }, srgan);
+  await page.waitForFunction(() =>
+    /^the library run: SRGAN/.test(document.querySelector('#upscale-model-status')!.textContent ?? ''),
+  );
+  expect(await page.inputValue('#upscale-run')).toBe(srgan);
 
   await page.setInputFiles('#upscale-model-folder', join(folder, 'srresnet'));
   await page.waitForFunction(() =>
