@@ -14,7 +14,7 @@ export function showPyramid(container: HTMLElement, levels: readonly PyramidLeve
     const title = document.createElement('strong');
     title.textContent = `level ${view.level} (${view.height}x${view.width})`;
     row.append(title);
-    const scale = Math.max(2, Math.round(84 / view.height));
+    const scale = Math.max(2, Math.round(64 / view.height));
     const figure = (kind: string, caption: string, image: PyramidLevelView['refined'] | undefined) => {
       if (!image) return;
       const item = document.createElement('figure');

@@ -233,6 +233,7 @@ describe('the built site', () => {
 
   it('trains a LAPGAN level by level together and shows its pyramid: coarse, residual and refined images', async () => {
     const { page } = session;
+    await page.fill('#train-k', '1');
     await startTraining(session, 'lapgan', 'mnist');
     await until(session, stepAtLeast(screenshots ? 200 : 10), 400_000);
     await until(session, `document.querySelectorAll('#train-pyramid .train-pyramid-level').length === 3`);
@@ -257,6 +258,17 @@ describe('the built site', () => {
     const runs = (await libraryRuns(page)).filter((run) => run.family === 'lapgan');
     expect(runs).toHaveLength(1);
     expect(Object.keys(runs[0]!.files).sort()).toEqual(['level-0.gfckpt', 'level-1.gfckpt', 'level-2.gfckpt']);
+    // The CLI samples it as one of its own LAPGAN runs (it reassembles the levels from their checkpoints).
+    const runFolder = join(folder, 'lapgan-run');
+    mkdirSync(runFolder);
+    for (const [name, bytes] of Object.entries(runs[0]!.files)) writeFileSync(join(runFolder, name), bytes);
+    const grid = join(folder, 'lapgan-grid.png');
+    execFileSync(
+      process.execPath,
+      [cli, 'sample', '--checkpoint', runFolder, '--out', grid, '--count', '16', '--backend', 'wasm', '--threads', '1'],
+      { cwd: repository, stdio: 'pipe' },
+    );
+    expect((await decodeImage(readFileSync(grid), grid)).width).toBeGreaterThan(28 * 4);
   });
 
   it('a failed data fetch shows in the page and Start works again', async () => {
