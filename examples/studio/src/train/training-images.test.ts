@@ -6,7 +6,7 @@ import { loadTrainingImages } from './training-images.js';
 const url = 'http://studio.test/data/mnist-images.idx';
 
 /** An IDX3 file of `count` images of `rows` x `columns` bytes, each pixel `pixel(index)`. */
-function idx(count: number, rows: number, columns: number, pixel: (index: number) => number): Uint8Array {
+function idx(count: number, rows: number, columns: number, pixel: (index: number) => number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(16 + count * rows * columns);
   const header = new DataView(bytes.buffer);
   [0x00000803, count, rows, columns].forEach((value, index) => header.setInt32(index * 4, value));
