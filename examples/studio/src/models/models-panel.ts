@@ -5,7 +5,7 @@ import type { PanelName, StudioContext } from '../shell/studio-context.js';
 import { droppedFiles } from './dropped-files.js';
 import { type ImportRunOptions, importRunEntries, importRunFromUrl, type RunFileEntry } from './import-run.js';
 import { createModelsPanel } from './models-panel-markup.js';
-import { downloadBytes, exportRun } from './run-export.js';
+import { downloadBlob, exportRun } from './run-export.js';
 import type { RunFamily, RunSummary } from './run-library.js';
 
 /** The panel that uses each family's runs: the Train panel continues and samples the image GANs. */
@@ -128,10 +128,8 @@ export function mountModelsPanel(root: HTMLElement, context: StudioContext): voi
     button.disabled = true;
     status(`Exporting ${run.name}...`);
     try {
-      const stored = await context.library.get(run.id);
-      if (!stored) throw new Error(`${run.name} is no longer in the library (deleted in another tab?).`);
-      const { fileName, bytes } = await exportRun(stored);
-      downloadBytes(fileName, bytes);
+      const { fileName, blob } = await exportRun(context.library, run.id, run.name);
+      downloadBlob(fileName, blob);
       status(
         fileName.endsWith('.zip')
           ? `Exported ${fileName}: unzip it and pass the folder to the CLI (--checkpoint <folder>).`

@@ -1,46 +1,43 @@
 import * as Comlink from 'comlink';
 
-import type { StoredRun } from './run-library.js';
-import type { RunZipApi } from './run-zip.worker.js';
+import type { RunExportApi } from './run-export.worker.js';
+import type { RunLibrary } from './run-library.js';
 
-/** A folder name from a run's name: letters, digits, `.`, `_` and `-` (others become `-`). */
-export function runFolderName(name: string): string {
-  return name.replace(/[^\w.-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'run';
-}
-
-/** What a run exports to: the file name and its bytes. */
+/** What a run exports to: the download's file name and its bytes. */
 export interface RunExport {
   readonly fileName: string;
-  readonly bytes: Uint8Array;
+  readonly blob: Blob;
 }
 
 /**
  * A run as Node's CLI reads it: a one-file run is its checkpoint, byte for byte (`latest.gfckpt`,
  * which goes into a run folder); a run of several files (LAPGAN levels, text-to-image's checkpoint
- * and text-encoder.json) is a `.zip` of its folder, zipped in a Web Worker, that unzips into a
- * folder `ganforge sample --checkpoint <folder>` or `ganforge text2img --checkpoint <folder>` reads.
+ * and text-encoder.json, an SRResNet's model/) is a `.zip` of its folder that unzips into a folder
+ * `ganforge sample --checkpoint <folder>` or `ganforge text2img --checkpoint <folder>` reads. The run
+ * is read and zipped in a Web Worker.
+ *
+ * @throws Error when the run is no longer in the library.
  */
-export async function exportRun(run: StoredRun): Promise<RunExport> {
-  const names = Object.keys(run.files);
-  if (names.length === 1) return { fileName: names[0]!, bytes: run.files[names[0]!]! };
-  const folder = runFolderName(run.name);
-  const worker = new Worker(new URL('./run-zip.worker.ts', import.meta.url), { type: 'module' });
-  const zipper = Comlink.wrap<RunZipApi>(worker);
+export async function exportRun(library: RunLibrary, id: string, name: string): Promise<RunExport> {
+  const worker = new Worker(new URL('./run-export.worker.ts', import.meta.url), { type: 'module' });
+  const exporter = Comlink.wrap<RunExportApi>(worker);
   try {
-    return { fileName: `${folder}.zip`, bytes: await zipper.zip(folder, run.files) };
+    const exported = await exporter.exportRun(library.databaseName, id);
+    if (!exported) throw new Error(`${name} is no longer in the library (deleted in another tab?).`);
+    return exported;
   } finally {
-    zipper[Comlink.releaseProxy]();
+    exporter[Comlink.releaseProxy]();
     worker.terminate();
   }
 }
 
-/** Hands bytes to the browser as a download named `fileName`. */
-export function downloadBytes(fileName: string, bytes: Uint8Array): void {
-  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+/** Hands a blob to the browser as a download named `fileName`. */
+export function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
   link.click();
-  // The download has its own copy once it starts; the URL is freed after the click is handled.
+  // The download reads the blob after the click is handled; the URL is freed well after.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
