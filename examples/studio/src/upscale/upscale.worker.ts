@@ -10,6 +10,8 @@ import type { EncodedImage, ImageQuality, UpscaleResult, UpscaleWorkerApi } from
 // The super-resolution worker: every tensor of the panel lives here, so the page's thread only shows PNGs.
 let current: UpscalingModel | undefined;
 let running: AbortController | undefined;
+/** Models replaced while an upscale still ran on them (a GPU backend lets a load in between tiles). */
+const replaced: UpscalingModel[] = [];
 
 function cancelled(): Error {
   const error = new Error('The upscale was cancelled.');
@@ -48,7 +50,8 @@ const api: UpscaleWorkerApi = {
 
   async loadModel(source) {
     const { model, info } = await loadUpscalingSource(source);
-    current?.model.dispose();
+    if (current && running) replaced.push(current);
+    else current?.model.dispose();
     current = model;
     return info;
   },
@@ -128,6 +131,7 @@ const api: UpscaleWorkerApi = {
     } finally {
       tf.dispose(kept);
       if (running === controller) running = undefined;
+      for (const old of replaced.splice(0)) old.model.dispose();
     }
   },
 
