@@ -370,6 +370,24 @@ describe('the Models panel', () => {
     );
   });
 
+  it('takes a checkpoint dropped on the drop zone', async () => {
+    const before = (await storedRuns()).length;
+    const bytes = [...readFileSync(join(runs.dcgan.folder, 'latest.gfckpt'))];
+    // A drop as the browser makes it for a file dragged from the desktop.
+    await page().$eval(
+      '[data-testid="models-drop"]',
+      (zone, content) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(content)], 'dropped-mnist.gfckpt'));
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      },
+      bytes,
+    );
+    await listed(before + 1);
+    expect(await errorText()).toBe('');
+    expect(await rows()).toContainEqual({ name: 'dropped-mnist', family: 'dcgan', step: String(runs.dcgan.step) });
+  });
+
   it('deletes a run after a confirmation', async () => {
     const before = (await storedRuns()).length;
     await row('dcgan-64-wide').getByRole('button', { name: 'Delete' }).click();
