@@ -100,6 +100,11 @@ export function mountTextPanel(root: HTMLElement, context: StudioContext): void 
     line.textContent = context.showError(where, error);
     line.classList.add('text-error');
   };
+  /** A person's input to fix (an empty caption): said where they look, not raised in the banner. */
+  const refuse = (line: HTMLElement, text: string) => {
+    line.textContent = text;
+    line.classList.add('text-error');
+  };
   const say = (line: HTMLElement, text: string) => {
     line.textContent = text;
     line.classList.remove('text-error');
@@ -187,17 +192,13 @@ export function mountTextPanel(root: HTMLElement, context: StudioContext): void 
   const generateFor = (text: string) =>
     enqueue(async () => {
       const trimmed = text.trim();
-      if (!trimmed) return fail(status, 'Generate', new Error('Type a caption first (e.g. one of the examples).'));
+      if (!trimmed) return refuse(status, 'Type a caption first (or click one of the examples).');
       if (!info || !client) {
-        return fail(
-          status,
-          'Generate',
-          new Error('Load a text-to-image run first (pick one above or load its files).'),
-        );
+        return refuse(status, 'Load a text-to-image run first (pick one above or load its files).');
       }
       const count = readInteger(countInput, 1, 16, 'Pictures per caption');
       const seed = readInteger(seedInput, 0, 2 ** 31 - 1, 'Seed');
-      if (count === undefined || seed === undefined) return fail(status, 'Generate', new Error(invalidNumber()));
+      if (count === undefined || seed === undefined) return refuse(status, invalidNumber());
       const next = [...rows.filter((row) => row !== trimmed), trimmed].slice(-maxRows);
       await renderGrid(next, count, seed, await unknownWordsNote(trimmed));
     });
@@ -249,7 +250,7 @@ export function mountTextPanel(root: HTMLElement, context: StudioContext): void 
     seedInput.value = String((Number(seedInput.value) || 0) + 1);
     if (rows.length && info) {
       const count = readInteger(countInput, 1, 16, 'Pictures per caption');
-      if (count === undefined) return fail(status, 'New noise', new Error(invalidNumber()));
+      if (count === undefined) return refuse(status, invalidNumber());
       void enqueue(() => renderGrid(rows, count, Number(seedInput.value)));
     }
   });
@@ -277,15 +278,15 @@ export function mountTextPanel(root: HTMLElement, context: StudioContext): void 
     void enqueue(async () => {
       const [from, to] = [fromInput.value.trim(), toInput.value.trim()];
       if (!from || !to) {
-        return fail(interpolationStatus, 'Interpolate', new Error('Type both captions (From and To) first.'));
+        return refuse(interpolationStatus, 'Type both captions (From and To) first.');
       }
       if (!info || !client) {
-        return fail(interpolationStatus, 'Interpolate', new Error('Load a text-to-image run first.'));
+        return refuse(interpolationStatus, 'Load a text-to-image run first (pick one above or load its files).');
       }
       const count = readInteger(stepsInput, 2, 17, 'Steps');
       const seed = readInteger(seedInput, 0, 2 ** 31 - 1, 'Seed');
       if (count === undefined || seed === undefined) {
-        return fail(interpolationStatus, 'Interpolate', new Error(invalidNumber()));
+        return refuse(interpolationStatus, invalidNumber());
       }
       say(interpolationStatus, `Generating ${count} steps…`);
       try {
