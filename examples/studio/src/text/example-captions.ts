@@ -14,6 +14,6 @@ export const exampleCaptions: readonly string[] = [
 
 /** A pair for GAN-INT that differs in colour and background, so the row's change is easy to see. */
 export const exampleInterpolation = [
-  'a large red circle in the center on a black background',
-  'a large blue circle in the center on a white background',
+  'a large red circle in the center on a gray background',
+  'a large green circle in the center on a white background',
 ] as const;

@@ -262,14 +262,14 @@ screenshotTest?.('saves docs/images/studio-text.png with a real run', async () =
   const { page } = session;
   await page.setViewportSize({ width: 1280, height: 1180 });
   const loaded = await loadRun(page, [join(folderOfRun!, 'latest.gfckpt'), join(folderOfRun!, 'text-encoder.json')]);
-  expect(loaded).toMatch(/text-encoder/);
+  expect(loaded).toMatch(/text encoder/);
   await page.click('#text-clear');
   await page.fill('#text-count', '8');
   await page.fill('#text-seed', '3');
   const shown = [
-    'a large red circle in the center on a black background',
-    'white background with a large blue square on the left',
-    'a large yellow cross at the top on a gray background',
+    'a large red circle in the center on a gray background',
+    'a large yellow square on the right on a black background',
+    'a small green square on the left on a black background',
   ];
   for (const [row, caption] of shown.entries()) {
     await page.fill('#text-caption', caption);
@@ -277,11 +277,12 @@ screenshotTest?.('saves docs/images/studio-text.png with a real run', async () =
     await page.waitForSelector(`canvas.text-picture[data-row="${row}"]`);
   }
   await page.fill('#text-steps', '9');
-  await page.fill('#text-from', 'a large red circle in the center on a black background');
-  await page.fill('#text-to', 'a large blue circle in the center on a white background');
+  await page.fill('#text-from', 'a large red circle in the center on a gray background');
+  await page.fill('#text-to', 'a large green circle in the center on a white background');
   await page.click('#text-interpolate');
   await page.waitForSelector('#text-beta:not([disabled])');
   await page.focus('#text-beta');
-  for (let step = 0; step < 4; step++) await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Home');
+  for (let step = 0; step < 4; step++) await page.keyboard.press('ArrowRight'); // beta = 0.5
   await page.screenshot({ path: join(repository, 'docs/images/studio-text.png'), fullPage: true });
 });
