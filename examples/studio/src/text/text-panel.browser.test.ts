@@ -15,9 +15,10 @@ import {
   watchResponsiveness,
 } from '../test-support/studio-browser.js';
 
-// End to end in Chromium on WASM: a tiny run trained by the built CLI in Node is loaded through the
-// page's file input; the page's pictures are compared with what `ganforge text2img` writes for the
-// same captions and seed, an independent path (Node, the CLI's own sampling code, a PNG file).
+// End to end in Chromium on WASM, on the built studio (vite build + preview, as a site serves it): a
+// tiny run trained by the built CLI in Node is loaded through the page's file input; the page's
+// pictures are compared with what `ganforge text2img` writes for the same captions and seed, an
+// independent path (Node, the CLI's own sampling code, a PNG file).
 //
 // STUDIO_SCREENSHOTS=1 STUDIO_TEXT_RUN=<run folder> also saves docs/images/studio-text.png with that
 // (longer-trained) run.
@@ -59,8 +60,8 @@ beforeAll(async () => {
   // A run whose encoder file is not an encoder (a wrong file under the right name).
   mkdirSync(join(folder, 'broken'));
   writeFileSync(join(folder, 'broken/text-encoder.json'), 'this is not JSON');
-  session = await openStudio('dev', '?backend=wasm#text');
-  // The first visit compiles tfjs on the dev server; later steps are quick.
+  session = await openStudio('built', '?backend=wasm#text');
+  // The worker starts the backend as the panel opens; the first steps wait for it.
   session.page.setDefaultTimeout(90_000);
   await Promise.race([
     session.page.waitForSelector('#panel-text[data-backend="wasm"]', { state: 'attached' }).catch(async (error) => {
