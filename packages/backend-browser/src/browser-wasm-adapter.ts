@@ -63,13 +63,22 @@ export function browserWasmAdapter(options: WasmAdapterOptions = {}): BackendAda
 function threadFailureWatch(): { failed: Promise<never>; stop(): void } {
   const scope = globalThis as Partial<Pick<typeof globalThis, 'addEventListener' | 'removeEventListener'>>;
   let listener: ((event: Event) => void) | undefined;
+  let reported = false;
   const failed = new Promise<never>((_, reject) => {
     listener = (event: Event) => {
+      // Two shapes reach this scope: emscripten rethrowing the thread's ErrorEvent (`event.error` is that
+      // ErrorEvent), and the thread's own uncaught error propagated to its parent (`event.filename`).
       const thrown = (event as { error?: unknown }).error as { filename?: unknown; message?: unknown } | undefined;
-      if (typeof thrown?.filename !== 'string' || !thrown.filename.startsWith('blob:')) return;
+      const source = typeof thrown?.filename === 'string' ? thrown : (event as Partial<ErrorEvent>);
+      if (typeof source.filename !== 'string' || !source.filename.startsWith('blob:')) return;
+      // Reported once, as the error below: without preventDefault each thread's raw ReferenceError would
+      // also reach the page as an uncaught error of the worker, before and after this explanation.
+      event.preventDefault();
+      if (reported) return;
+      reported = true;
       const error = new BackendUnavailableError(
         'wasm',
-        `a thread of tfjs-backend-wasm's threaded build failed to start (${String(thrown.message)}). ` +
+        `a thread of tfjs-backend-wasm's threaded build failed to start (${String(source.message)}). ` +
           `If the page is bundled and minified, the minifier probably rewrote the module text tfjs hands its threads: ` +
           `turn its compress pass off for the bundle that starts WASM (docs/backends.md, "Threads in the browser"); ` +
           `or serve the page without cross-origin isolation to run on 1 thread.`,
@@ -80,5 +89,6 @@ function threadFailureWatch(): { failed: Promise<never>; stop(): void } {
     scope.addEventListener?.('error', listener);
   });
   failed.catch(() => undefined); // only awaited while init() runs
-  return { failed, stop: () => listener && scope.removeEventListener?.('error', listener) };
+  // After a failure the listener stays: the other threads fail the same way, later.
+  return { failed, stop: () => !reported && listener && scope.removeEventListener?.('error', listener) };
 }

@@ -116,6 +116,7 @@ function fileChecker(): FileChecker {
     api: Comlink.wrap<RunCheckApi>(worker),
     failed: new Promise<never>((_, reject) =>
       worker.addEventListener('error', (event) => {
+        event.preventDefault(); // reported by the import's rejection, not again as the page's uncaught error
         stopFileChecker(checker);
         reject(new Error(`The file checker stopped: ${event.message || 'its script did not load'}.`));
       }),

@@ -83,6 +83,7 @@ export function mountTrainPanel(root: HTMLElement, context: StudioContext): void
       name: 'ganforge-train',
     });
     thread.addEventListener('error', (event) => {
+      event.preventDefault(); // reported here, not again as the page's uncaught error
       fail('The training worker failed', event.error ?? new Error(event.message || 'the worker script did not load'));
       dropWorker();
       setState('idle');
