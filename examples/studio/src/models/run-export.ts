@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 
 import type { RunExportApi } from './run-export.worker.js';
 import type { RunLibrary } from './run-library.js';
+import { workerFailure } from '../shell/worker-failure.js';
 
 /** What a run exports to: the download's file name and its bytes. */
 export interface RunExport {
@@ -22,7 +23,10 @@ export async function exportRun(library: RunLibrary, id: string, name: string): 
   const worker = new Worker(new URL('./run-export.worker.ts', import.meta.url), { type: 'module' });
   const exporter = Comlink.wrap<RunExportApi>(worker);
   try {
-    const exported = await exporter.exportRun(library.databaseName, id);
+    const exported = await Promise.race([
+      exporter.exportRun(library.databaseName, id),
+      workerFailure(worker, 'The export worker'),
+    ]);
     if (!exported) throw new Error(`${name} is no longer in the library (deleted in another tab?).`);
     return exported;
   } finally {

@@ -17,7 +17,10 @@ export function startTextToImageWorker(onFailure: (message: string) => void): Te
     type: 'module',
     name: 'text-to-image',
   });
-  worker.addEventListener('error', (event) => onFailure(event.message || 'its script could not be loaded'));
+  worker.addEventListener('error', (event) => {
+    event.preventDefault(); // reported by onFailure, not again as the page's uncaught error
+    onFailure(event.message || 'its script could not be loaded');
+  });
   worker.addEventListener('messageerror', () => onFailure('a message could not be read'));
   return { api: Comlink.wrap<TextToImageWorkerApi>(worker), terminate: () => worker.terminate() };
 }

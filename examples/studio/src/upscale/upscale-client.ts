@@ -9,6 +9,7 @@ import type {
   UpscaleResult,
   UpscaleWorkerApi,
 } from './upscale-worker-api.js';
+import { workerFailure } from '../shell/worker-failure.js';
 
 /**
  * The page's side of the super-resolution worker. Cancel sets a flag on a SharedArrayBuffer that the
@@ -24,6 +25,7 @@ export class UpscaleClient {
   #modelLoaded: Promise<LoadedModel> | undefined;
   #cancelFlag: Int32Array | undefined;
   #rejectRunning: ((reason: Error) => void) | undefined;
+  #failed: Promise<never> | undefined;
 
   constructor(options: { backend: BrowserBackendName | undefined; wasmPaths: Readonly<Record<string, string>> }) {
     this.#options = options;
@@ -33,15 +35,17 @@ export class UpscaleClient {
   start(): Promise<string> {
     if (!this.#started) {
       this.#worker = new Worker(new URL('./upscale.worker.ts', import.meta.url), { type: 'module' });
+      this.#failed = workerFailure(this.#worker, 'The upscale worker');
+      this.#failed.catch((error: Error) => this.#rejectRunning?.(error));
       this.#remote = Comlink.wrap<UpscaleWorkerApi>(this.#worker);
-      this.#started = this.#remote.start(this.#options);
+      this.#started = Promise.race([this.#remote.start(this.#options), this.#failed]);
     }
     return this.#started;
   }
 
   async loadModel(source: ModelSource): Promise<LoadedModel> {
     await this.start();
-    const loading = this.#remote!.loadModel(source);
+    const loading = Promise.race([this.#remote!.loadModel(source), this.#failed!]);
     // The previous model stays the current one when the new source is refused.
     const info = await loading;
     this.#source = source;
