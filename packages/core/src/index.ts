@@ -2,6 +2,7 @@ import { registerMissingGradients } from './gradients/register-missing-gradients
 import { registerGanForgeLayers } from './models/register-layers.js';
 
 export type { BackendAdapter, BackendInfo } from './backend-adapter.js';
+export { copyViewBytes } from './bytes/copy-view-bytes.js';
 export type {
   Checkpoint,
   CheckpointConfig,

@@ -41,6 +41,41 @@ describe('checkpoint codec', () => {
     expect(decodeCheckpoint(padded.subarray(13)).step).toBe(3);
   });
 
+  it('decodes a Node Buffer that shares a larger ArrayBuffer, and loadGenerator loads it', async () => {
+    const { trainer, checkpoint } = await trainedCheckpoint();
+    const bytes = encodeCheckpoint(checkpoint);
+    // As readFile returns: a Buffer whose ArrayBuffer holds other bytes before and after it.
+    const backing = new ArrayBuffer(bytes.byteLength + 4096);
+    new Uint8Array(backing).fill(0xab);
+    const buffer = Buffer.from(backing, 1000, bytes.byteLength);
+    buffer.set(bytes);
+    expect(buffer.buffer.byteLength).toBeGreaterThan(buffer.byteLength);
+
+    const fromBuffer = decodeCheckpoint(buffer);
+    const reference = decodeCheckpoint(new Uint8Array(bytes)); // the same bytes in a fresh Uint8Array
+    for (const [actual, expected] of [
+      [fromBuffer.generator.weightData, reference.generator.weightData],
+      [fromBuffer.discriminator.weightData, reference.discriminator.weightData],
+      [fromBuffer.optimizers.generator.data, reference.optimizers.generator.data],
+      [fromBuffer.optimizers.discriminator.data, reference.optimizers.discriminator.data],
+      [fromBuffer.generatorEma!.data, reference.generatorEma!.data],
+    ] as const) {
+      expect(actual.byteLength).toBe(expected.byteLength);
+      expect(new Uint8Array(actual)).toEqual(new Uint8Array(expected));
+    }
+    // A subarray of the Buffer (a Buffer too) with a nonzero offset decodes the same.
+    const pooled = Buffer.concat([Buffer.alloc(37, 7), Buffer.from(bytes), Buffer.alloc(5, 9)]);
+    const view = pooled.subarray(37, 37 + bytes.byteLength);
+    expect(new Uint8Array(decodeCheckpoint(view).generator.weightData)).toEqual(
+      new Uint8Array(reference.generator.weightData),
+    );
+
+    const generator = await loadGenerator(fromBuffer, { ema: false });
+    const noise = tf.randomNormal([4, 3], 0, 1, 'float32', 1);
+    const expected = trainer.generator.predict(noise) as tf.Tensor;
+    expect(tf.max(tf.abs((generator.predict(noise) as tf.Tensor).sub(expected))).dataSync()[0]).toBe(0);
+  });
+
   it('detects truncated and foreign bytes', async () => {
     const { checkpoint } = await trainedCheckpoint();
     const bytes = encodeCheckpoint(checkpoint);

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 
+import { copyViewBytes } from '../bytes/copy-view-bytes.js';
 import { CheckpointError, InvalidArgumentError, SizeLimitError } from '../errors.js';
 import type { Checkpoint, SerializedModel, SerializedTensors } from './checkpoint.js';
 import { sha256Hex } from './checkpoint-checksum.js';
@@ -193,7 +194,8 @@ export function decodeCheckpoint(bytes: Uint8Array, options: DecodeCheckpointOpt
     }
   }
 
-  const blob = (ref: BlobRef): ArrayBuffer => payload.slice(ref.offset, ref.offset + ref.length).buffer;
+  // Copies, not `.buffer`: `bytes` may be a Buffer or subarray whose backing store holds other bytes.
+  const blob = (ref: BlobRef): ArrayBuffer => copyViewBytes(payload.subarray(ref.offset, ref.offset + ref.length));
   type ModelHeader = CheckpointHeader['generator'];
   type TensorsHeader = CheckpointHeader['optimizers']['generator'];
   const model = (entry: ModelHeader): SerializedModel => ({
