@@ -53,6 +53,17 @@ describe('IndexedDbCheckpointStore refuses bytes it did not write', () => {
     expect(await store.list()).toEqual(['latest']);
   });
 
+  it('imports a Node Buffer inside a larger ArrayBuffer as exactly its own bytes', async () => {
+    const store = new IndexedDbCheckpointStore(freshName());
+    // As readFile returns: a Buffer view with a nonzero byteOffset into a larger ArrayBuffer.
+    const pooled = Buffer.concat([Buffer.alloc(21, 0xab), Buffer.from(checkpointBytes), Buffer.alloc(8, 0xcd)]);
+    const buffer = pooled.subarray(21, 21 + checkpointBytes.byteLength);
+    expect(buffer.byteOffset).toBeGreaterThan(0);
+    await store.importBytes('latest', buffer);
+    expect(await store.exportBytes('latest')).toEqual(new Uint8Array(checkpointBytes)); // a fresh copy: the reference
+    expect((await store.load('latest'))?.step).toBe(1);
+  });
+
   it('refuses bytes over maxBytes before decoding or storing them', async () => {
     const store = new IndexedDbCheckpointStore(freshName(), { maxBytes: checkpointBytes.byteLength - 1 });
     const error = await store.importBytes('latest', checkpointBytes).catch((thrown: unknown) => thrown);

@@ -2,6 +2,7 @@ import {
   assertCheckpointName,
   type Checkpoint,
   CheckpointError,
+  copyViewBytes,
   type CheckpointLimits,
   type CheckpointStore,
   type DecodeCheckpointOptions,
@@ -144,7 +145,8 @@ export class IndexedDbCheckpointStore implements CheckpointStore {
       throw new InvalidArgumentError('bytes', 'a Uint8Array of checkpoint bytes', bytes);
     this.#assertSize(`checkpoint bytes for '${name}'`, bytes.byteLength);
     decodeCheckpoint(bytes, this.#decodeOptions);
-    const copy = bytes.slice().buffer;
+    // Exactly the view's bytes: a Node Buffer's `.slice()` is a view and its `.buffer` a larger pool.
+    const copy = copyViewBytes(bytes);
     await this.#transaction('readwrite', (store) => store.put(copy, name));
   }
 
