@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import {
   type StudioSession,
   watchResponsiveness,
 } from '../test-support/studio-browser.js';
+import { ganforge, repositoryRoot } from '../test-support/ganforge-cli.js';
 
 // End to end in Chromium on WASM, on the built studio (vite build + preview, as a site serves it): a
 // tiny run trained by the built CLI in Node is loaded through the page's file input; the page's
@@ -22,10 +22,7 @@ import {
 //
 // STUDIO_SCREENSHOTS=1 STUDIO_TEXT_RUN=<run folder> also saves docs/images/studio-text.png with that
 // (longer-trained) run.
-const repository = new URL('../../../../', import.meta.url).pathname;
-const cli = join(repository, 'packages/cli/dist/bin.js');
-const ganforge = (...args: string[]) =>
-  execFileSync(process.execPath, [cli, ...args], { cwd: repository, stdio: 'pipe', encoding: 'utf8' });
+const repository = repositoryRoot;
 
 const captions = [
   'a large red circle in the center on a black background',

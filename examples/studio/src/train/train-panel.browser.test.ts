@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import {
   type StudioSession,
   watchResponsiveness,
 } from '../test-support/studio-browser.js';
+import { ganforge, repositoryRoot } from '../test-support/ganforge-cli.js';
 
 // End to end in Chromium on WASM: the Train panel trains in its worker on the data sets the studio
 // serves, on the dev server and on the built site. The saved DCGAN run is sampled by the built CLI
@@ -21,8 +21,7 @@ import {
 //
 // STUDIO_SCREENSHOTS=1 trains longer and saves docs/images/studio-train.png (DCGAN) and
 // docs/images/studio-train-lapgan.png.
-const repository = new URL('../../../../', import.meta.url).pathname;
-const cli = join(repository, 'packages/cli/dist/bin.js');
+const repository = repositoryRoot;
 const screenshots = process.env['STUDIO_SCREENSHOTS'] === '1';
 
 /** Waits until `condition` holds in the page, failing at once if the page throws. */
@@ -210,10 +209,18 @@ describe('the built site', () => {
     mkdirSync(runFolder);
     writeFileSync(join(runFolder, 'latest.gfckpt'), run.files['latest.gfckpt']!);
     const grid = join(folder, 'grid.png');
-    execFileSync(
-      process.execPath,
-      [cli, 'sample', '--checkpoint', runFolder, '--out', grid, '--count', '16', '--backend', 'wasm', '--threads', '1'],
-      { cwd: repository, stdio: 'pipe' },
+    ganforge(
+      'sample',
+      '--checkpoint',
+      runFolder,
+      '--out',
+      grid,
+      '--count',
+      '16',
+      '--backend',
+      'wasm',
+      '--threads',
+      '1',
     );
     const image = await decodeImage(readFileSync(grid), grid);
     expect(image.width).toBeGreaterThan(28 * 4);
@@ -263,10 +270,18 @@ describe('the built site', () => {
     mkdirSync(runFolder);
     for (const [name, bytes] of Object.entries(runs[0]!.files)) writeFileSync(join(runFolder, name), bytes);
     const grid = join(folder, 'lapgan-grid.png');
-    execFileSync(
-      process.execPath,
-      [cli, 'sample', '--checkpoint', runFolder, '--out', grid, '--count', '16', '--backend', 'wasm', '--threads', '1'],
-      { cwd: repository, stdio: 'pipe' },
+    ganforge(
+      'sample',
+      '--checkpoint',
+      runFolder,
+      '--out',
+      grid,
+      '--count',
+      '16',
+      '--backend',
+      'wasm',
+      '--threads',
+      '1',
     );
     expect((await decodeImage(readFileSync(grid), grid)).width).toBeGreaterThan(28 * 4);
   });

@@ -16,15 +16,13 @@ import {
   type StudioSession,
   watchResponsiveness,
 } from '../test-support/studio-browser.js';
+import { ganforge, repositoryRoot } from '../test-support/ganforge-cli.js';
 
 // End to end on the built studio in Chromium, WASM backend: tiny SRResNet / SRGAN runs trained here
 // by the CLI are loaded through the page, photos upscaled in the worker, and the page's results
 // checked against Node's own `ganforge upscale` and the metrics package.
-const repository = new URL('../../../../', import.meta.url).pathname;
 const fixtures = new URL('./test-fixtures/', import.meta.url).pathname;
-const cli = join(repository, 'packages/cli/dist/bin.js');
-const ganforge = (...args: string[]) =>
-  execFileSync(process.execPath, [cli, ...args], { cwd: repository, stdio: ['ignore', 'pipe', 'pipe'] });
+const repository = repositoryRoot;
 
 let folder: string;
 let studio: StudioSession;
