@@ -252,6 +252,37 @@ it("interpolates between two captions like `ganforge text2img --interpolate`; th
   expect((await responsiveness(page)).longestTaskMs).toBeLessThan(200);
 });
 
+it('draws the same pictures on WebGL (SwiftShader, software) as the CLI on WASM', async () => {
+  // The GPU code path of the panel's worker, on Chromium's software rasterizer (this machine has no GPU).
+  const webgl = await openStudio('dev', '?backend=webgl#text', { softwareWebGl: true });
+  try {
+    const { page, pageError } = webgl;
+    page.setDefaultTimeout(90_000);
+    await Promise.race([page.waitForSelector('#panel-text[data-backend="webgl"]', { state: 'attached' }), pageError]);
+    const loaded = await loadRun(page, [join(run, 'latest.gfckpt'), join(run, 'text-encoder.json')]);
+    expect(loaded).toMatch(/on webgl/);
+    await page.fill('#text-count', String(count));
+    await page.fill('#text-seed', String(seed));
+    await page.fill('#text-caption', captions[0]!);
+    await page.click('#text-generate');
+    await Promise.race([page.waitForSelector('canvas.text-picture[data-row="0"]'), pageError]);
+    const shown = await canvasPixels(page, 'canvas.text-picture');
+    const expected = (await cliPictures('grid.png', 16)).slice(0, count);
+    // WebGL computes in float32 with other kernels (and another summation order) than WASM: a few more
+    // pictures bytes round the other way, still far below what another noise or caption changes.
+    const webglTolerance = { max: 4, mean: 0.5 };
+    for (let index = 0; index < count; index++) {
+      const { max, mean } = difference(shown[index]!, expected[index]!);
+      expect(max, `picture ${index}`).toBeLessThanOrEqual(webglTolerance.max);
+      expect(mean, `picture ${index}`).toBeLessThanOrEqual(webglTolerance.mean);
+    }
+    expect(difference(expected[0]!, expected[1]!).max).toBeGreaterThan(webglTolerance.max);
+    expect(await errorBanner(page)).toBe('');
+  } finally {
+    await webgl.close();
+  }
+}, 240_000);
+
 // Defined only when asked for (not a skipped test in ordinary runs).
 const screenshotTest = process.env['STUDIO_SCREENSHOTS'] === '1' ? it : undefined;
 screenshotTest?.('saves docs/images/studio-text.png with a real run', async () => {
