@@ -153,6 +153,14 @@ export async function importRunFromUrl(
   library: RunLibrary,
   options: ImportRunOptions = {},
 ): Promise<RunSummary> {
+  // An empty field would resolve to the page's own address and fetch the studio itself.
+  if (url.trim() === '') {
+    throw new RunImportError(
+      'URL_INVALID',
+      'the URL',
+      'expected the URL of a .gfckpt file or a run .zip, received nothing.',
+    );
+  }
   let parsed: URL;
   try {
     parsed = new URL(url, location.href);

@@ -368,6 +368,11 @@ describe('the Models panel', () => {
     expect(await errorText()).toMatch(
       /^http:\/\/127\.0\.0\.1:9\/runs\/latest\.gfckpt: expected a \.gfckpt file, received no response .*\(CORS\)/,
     );
+    // An empty field is not the page's own address (which would fetch the studio itself).
+    await page().fill('[data-testid="models-url"]', '');
+    await page().click('.models-url button');
+    await page().waitForFunction(() => !document.querySelector<HTMLElement>('#panel-models')!.dataset['importing']);
+    expect(await errorText()).toBe('the URL: expected the URL of a .gfckpt file or a run .zip, received nothing.');
   });
 
   it('takes a checkpoint dropped on the drop zone', async () => {
