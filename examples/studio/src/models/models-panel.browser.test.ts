@@ -8,7 +8,12 @@ import { AdversarialTrainer, dcgan, encodeCheckpoint } from '@ganforge/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { openStudio, responsiveness, type StudioSession, watchResponsiveness } from '../test-support/studio-browser.js';
+import {
+  expectResponsive,
+  openStudio,
+  type StudioSession,
+  watchResponsiveness,
+} from '../test-support/studio-browser.js';
 
 // End to end in Chromium on the dev server: runs made by the built CLI in Node are imported through
 // the Models panel's inputs, listed with the family and step the CLI reported, kept across a reload,
@@ -236,9 +241,8 @@ describe('the Models panel', () => {
     expect(await errorText()).toBe('');
     await listed(4);
     expect(await rows()).toContainEqual({ name: 'dcgan-64-wide', family: 'dcgan', step: '0' });
-    const { longestTaskMs, frames } = await responsiveness(page());
+    const { frames } = await expectResponsive(page());
     expect(frames).toBeGreaterThan(0);
-    expect(longestTaskMs).toBeLessThan(200);
     if (screenshots) await page().screenshot({ path: join(repository, 'docs/images/studio-models.png') });
   });
 
