@@ -1,7 +1,7 @@
 import { AdversarialTrainer, dcgan, decodeCheckpoint, encodeCheckpoint, TensorDataset } from '@ganforge/core';
 import type * as tf from '@tensorflow/tfjs';
 
-import { fixedNoiseSeed, type GanRunner, gridCount, sampleGrids } from './gan-runner.js';
+import { fixedNoiseSeed, type GanRunner, type GanRunnerOptions, gridCount, sampleGrids } from './gan-runner.js';
 import { runFile, trainableRunRecord } from './run-record.js';
 import { dcganSettings } from './run-settings.js';
 import type { LearningRates, TrainDataset } from './train-protocol.js';
@@ -11,14 +11,7 @@ import type { LearningRates, TrainDataset } from './train-protocol.js';
  * trainer is the one `ganforge train dcgan` builds (Adam, beta1 0.5; generator EMA 0.999), so the
  * saved run is one the CLI samples from and resumes.
  */
-export async function dcganRunner(
-  images: tf.Tensor4D,
-  options: {
-    readonly learningRates: LearningRates;
-    readonly discriminatorSteps: number;
-    readonly resumeFiles?: Readonly<Record<string, Uint8Array>>;
-  },
-): Promise<GanRunner> {
+export async function dcganRunner(images: tf.Tensor4D, options: GanRunnerOptions): Promise<GanRunner> {
   const checkpoint = options.resumeFiles
     ? decodeCheckpoint(runFile(options.resumeFiles, 'latest.gfckpt', "a DCGAN run's checkpoint"))
     : undefined;

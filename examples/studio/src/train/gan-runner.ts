@@ -8,6 +8,13 @@ import type { LearningRates, TrainDataset, TrainModel, TrainSnapshot } from './t
  * One model being trained in the worker, whatever its kind: a trainer and data set per level
  * (DCGAN: one), the pictures to show, and the run folder's files to save.
  */
+/** How a Train panel run starts: its learning rates, D steps per G step, and a run folder's files to continue. */
+export interface GanRunnerOptions {
+  readonly learningRates: LearningRates;
+  readonly discriminatorSteps: number;
+  readonly resumeFiles?: Readonly<Record<string, Uint8Array>>;
+}
+
 export interface GanRunner {
   readonly model: TrainModel;
   /** One per level, finest first (DCGAN: one); trained in rounds, one step of each. */

@@ -3,7 +3,7 @@ import { tileImages } from '@ganforge/data';
 import { LapGan, lapganCheckpointName, lapganLevel, pyrUp } from '@ganforge/laplacian';
 import * as tf from '@tensorflow/tfjs';
 
-import { fixedNoiseSeed, type GanRunner, gridCount, sampleGrids } from './gan-runner.js';
+import { fixedNoiseSeed, type GanRunner, type GanRunnerOptions, gridCount, sampleGrids } from './gan-runner.js';
 import { runFile, trainableRunRecord } from './run-record.js';
 import { lapganSettings } from './run-settings.js';
 import type { LearningRates, PyramidLevelView, TrainDataset } from './train-protocol.js';
@@ -16,14 +16,7 @@ const pyramidCount = 4;
  * continued from a run folder's `level-<k>.gfckpt` files. Its levels train in rounds, one step of
  * each, so all of them improve together (the CLI trains them one after the other).
  */
-export async function lapganRunner(
-  images: tf.Tensor4D,
-  options: {
-    readonly learningRates: LearningRates;
-    readonly discriminatorSteps: number;
-    readonly resumeFiles?: Readonly<Record<string, Uint8Array>>;
-  },
-): Promise<GanRunner> {
+export async function lapganRunner(images: tf.Tensor4D, options: GanRunnerOptions): Promise<GanRunner> {
   const levelFile = (level: number) => `${lapganCheckpointName(level)}.gfckpt`;
   const checkpoints = options.resumeFiles
     ? Array.from({ length: lapganSettings.levels }, (_, level) =>

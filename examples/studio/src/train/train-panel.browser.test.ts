@@ -93,6 +93,15 @@ async function libraryRuns(page: Page) {
   }));
 }
 
+/** Writes a run's files into `runFolder` and samples 16 pictures from it with `ganforge sample` (Node, the CLI's reader). */
+async function sampleWithCli(runFolder: string, files: Readonly<Record<string, Uint8Array>>) {
+  mkdirSync(runFolder);
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(runFolder, name), bytes);
+  const grid = `${runFolder}-grid.png`;
+  ganforge('sample', '--checkpoint', runFolder, '--out', grid, '--count', '16', '--backend', 'wasm', '--threads', '1');
+  return decodeImage(readFileSync(grid), grid);
+}
+
 async function startTraining(session: StudioSession, model: string, dataset: string): Promise<void> {
   await session.page.selectOption('#train-model', model);
   await session.page.selectOption('#train-dataset', dataset);
@@ -204,24 +213,7 @@ describe('the built site', () => {
     expect(run.step).toBeGreaterThanOrEqual(trained);
     expect(Object.keys(run.files)).toEqual(['latest.gfckpt']);
     // The CLI reads the run folder as one of its own: `ganforge sample --checkpoint <folder>`.
-    const runFolder = join(folder, 'dcgan-run');
-    mkdirSync(runFolder);
-    writeFileSync(join(runFolder, 'latest.gfckpt'), run.files['latest.gfckpt']!);
-    const grid = join(folder, 'grid.png');
-    ganforge(
-      'sample',
-      '--checkpoint',
-      runFolder,
-      '--out',
-      grid,
-      '--count',
-      '16',
-      '--backend',
-      'wasm',
-      '--threads',
-      '1',
-    );
-    const image = await decodeImage(readFileSync(grid), grid);
+    const image = await sampleWithCli(join(folder, 'dcgan-run'), run.files);
     expect(image.width).toBeGreaterThan(28 * 4);
 
     // Continue it from the library (what the Models panel's Continue does): training goes on from its step.
@@ -265,24 +257,7 @@ describe('the built site', () => {
     expect(runs).toHaveLength(1);
     expect(Object.keys(runs[0]!.files).sort()).toEqual(['level-0.gfckpt', 'level-1.gfckpt', 'level-2.gfckpt']);
     // The CLI samples it as one of its own LAPGAN runs (it reassembles the levels from their checkpoints).
-    const runFolder = join(folder, 'lapgan-run');
-    mkdirSync(runFolder);
-    for (const [name, bytes] of Object.entries(runs[0]!.files)) writeFileSync(join(runFolder, name), bytes);
-    const grid = join(folder, 'lapgan-grid.png');
-    ganforge(
-      'sample',
-      '--checkpoint',
-      runFolder,
-      '--out',
-      grid,
-      '--count',
-      '16',
-      '--backend',
-      'wasm',
-      '--threads',
-      '1',
-    );
-    expect((await decodeImage(readFileSync(grid), grid)).width).toBeGreaterThan(28 * 4);
+    expect((await sampleWithCli(join(folder, 'lapgan-run'), runs[0]!.files)).width).toBeGreaterThan(28 * 4);
   });
 
   it('a failed data fetch shows in the page and Start works again', async () => {
